@@ -1,0 +1,25 @@
+"""The Coconut model: latent-thought forward pass, batched generation, special tokens, I/O."""
+
+from coconut.model.coconut import Coconut, CoconutOutput, positions_from_mask
+from coconut.model.generation import GenerationResult
+from coconut.model.tokens import (
+    END_LATENT,
+    LATENT,
+    PAUSE,
+    START_LATENT,
+    LatentTokenIds,
+    add_latent_tokens,
+)
+
+__all__ = [
+    "END_LATENT",
+    "LATENT",
+    "PAUSE",
+    "START_LATENT",
+    "Coconut",
+    "CoconutOutput",
+    "GenerationResult",
+    "LatentTokenIds",
+    "add_latent_tokens",
+    "positions_from_mask",
+]

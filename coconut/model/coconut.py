@@ -1,0 +1,201 @@
+"""The Coconut wrapper: a causal LM whose ``<|latent|>`` positions read the previous hidden state.
+
+``Coconut`` keeps the call shape of the paper's reference module (``Coconut(base_causallm,
+latent_token_id, start_latent_id, end_latent_id, eos_token_id)`` and
+``forward(input_ids, attention_mask, labels, position_ids)``) but runs the latent chain as
+a few cached chunk passes (see ``coconut.model.plan``) instead of rebuilding the input
+embeddings position by position.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from transformers import PreTrainedModel
+from transformers.cache_utils import Cache
+
+from coconut.model.plan import LatentPlan, check_inputs, make_plan
+
+
+@dataclass
+class CoconutOutput:
+    """What ``Coconut.forward`` returns.
+
+    Attributes:
+        loss: mean next-token cross entropy over ``labels != -100``, or ``None``.
+        logits: ``(B, T, V)`` logits at every input position.
+        inputs_embeds: ``(B, T, D)`` input embeddings after the latent positions were filled.
+        num_passes: number of chunk passes through the base model.
+    """
+
+    loss: torch.Tensor | None
+    logits: torch.Tensor
+    inputs_embeds: torch.Tensor
+    num_passes: int
+
+
+@dataclass
+class LatentPass:
+    """Result of running the latent chain over a whole sequence."""
+
+    hidden: torch.Tensor  # (B, T, D) last hidden states
+    inputs_embeds: torch.Tensor  # (B, T, D) inputs with latents filled
+    cache: Cache | None
+    plan: LatentPlan
+
+
+def positions_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
+    """Position ids that count only attended tokens, so any padding gives the same result."""
+    return (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
+
+
+def decoder_and_head(model: nn.Module) -> tuple[nn.Module, nn.Module]:
+    """Splits a HF causal LM (or a PEFT wrapper of one) into its decoder and LM head."""
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    decoder = getattr(inner, "base_model", None)
+    head = inner.get_output_embeddings() if hasattr(inner, "get_output_embeddings") else None
+    if decoder is None or decoder is inner or head is None:
+        raise ValueError(
+            f"{type(inner).__name__} is not a causal LM with a separate decoder and LM head"
+        )
+    if "inputs_embeds" not in inspect.signature(decoder.forward).parameters:
+        raise ValueError(f"{type(decoder).__name__}.forward cannot take inputs_embeds")
+    return decoder, head
+
+
+class Coconut(nn.Module):
+    """Chain of Continuous Thought around any HF causal LM that accepts ``inputs_embeds``.
+
+    Args:
+        base_causallm: the language model (GPT-2, Llama, ...), already resized for the
+            marker tokens (see ``add_latent_tokens``).
+        latent_token_id: id of ``<|latent|>``.
+        start_latent_id: id of ``<|start-latent|>``.
+        end_latent_id: id of ``<|end-latent|>``.
+        eos_token_id: id that ends generation.
+    """
+
+    def __init__(
+        self,
+        base_causallm: PreTrainedModel,
+        latent_token_id: int,
+        start_latent_id: int,
+        end_latent_id: int,
+        eos_token_id: int,
+    ) -> None:
+        super().__init__()
+        decoder_and_head(base_causallm)  # fail early on unsupported models
+        self.base_causallm = base_causallm
+        self.latent_token_id = int(latent_token_id)
+        self.start_latent_id = int(start_latent_id)
+        self.end_latent_id = int(end_latent_id)
+        self.eos_token_id = int(eos_token_id)
+        vocab = base_causallm.get_input_embeddings().weight.shape[0]
+        for name in ("latent_token_id", "start_latent_id", "end_latent_id", "eos_token_id"):
+            if not 0 <= getattr(self, name) < vocab:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is outside the vocabulary ({vocab})"
+                )
+
+    @property
+    def marker_ids(self) -> tuple[int, int, int]:
+        return self.start_latent_id, self.latent_token_id, self.end_latent_id
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        position_ids: torch.Tensor | None = None,
+    ) -> CoconutOutput:
+        """Runs the latent chain and the LM head over a batch.
+
+        Args:
+            input_ids: ``(B, T)`` token ids; latents must sit inside marker spans.
+            attention_mask: ``(B, T)``, 1 on real tokens; any padding side works.
+            labels: ``(B, T)`` targets, ``-100`` where no loss is taken; shifted inside.
+            position_ids: ``(B, T)``; computed from ``attention_mask`` when omitted.
+        """
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        check_inputs(input_ids, attention_mask, labels, position_ids, self.marker_ids)
+        if position_ids is None:
+            position_ids = positions_from_mask(attention_mask)
+        result = self.latent_pass(input_ids, attention_mask, position_ids, keep_cache=False)
+        _, head = decoder_and_head(self.base_causallm)
+        logits = head(result.hidden)
+        loss = None if labels is None else shifted_cross_entropy(logits, labels)
+        return CoconutOutput(loss, logits, result.inputs_embeds, result.plan.num_passes)
+
+    def latent_pass(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        position_ids: torch.Tensor,
+        keep_cache: bool,
+    ) -> LatentPass:
+        """Runs the decoder chunk by chunk, feeding hidden states into latent positions."""
+        decoder, _ = decoder_and_head(self.base_causallm)
+        embeds = self.base_causallm.get_input_embeddings()(input_ids)  # (B, T, D)
+        plan = make_plan(input_ids.eq(self.latent_token_id) & attention_mask.bool())
+        use_cache = keep_cache or plan.num_passes > 1
+        cache, hiddens, inputs = None, [], []
+        for i, (start, end) in enumerate(plan.bounds):
+            chunk = embeds[:, start:end]
+            if i > 0:  # only a chunk's first column can be a latent waiting for its input
+                thought = hiddens[-1][:, -1].to(chunk.dtype)
+                first = torch.where(plan.fill_rows[i, :, None], thought, chunk[:, 0])
+                chunk = torch.cat([first[:, None], chunk[:, 1:]], dim=1)
+            out = decoder(
+                inputs_embeds=chunk,
+                attention_mask=attention_mask[:, :end],
+                position_ids=position_ids[:, start:end],
+                past_key_values=cache,
+                use_cache=use_cache,
+            )
+            cache = out.past_key_values if use_cache else None
+            hiddens.append(out.last_hidden_state)
+            inputs.append(chunk)
+        return LatentPass(torch.cat(hiddens, 1), torch.cat(inputs, 1), cache, plan)
+
+    @torch.no_grad()
+    def generate(self, input_ids, attention_mask=None, max_new_tokens: int = 64, **kwargs):
+        """Batched greedy decoding; see ``coconut.model.generation.generate``."""
+        from coconut.model.generation import generate
+
+        return generate(self, input_ids, attention_mask, max_new_tokens, **kwargs)
+
+    def save_pretrained(self, save_directory: str | Path, tokenizer=None) -> None:
+        """Writes weights (safetensors), config, marker ids and optionally the tokenizer."""
+        from coconut.model.serialization import save_coconut
+
+        save_coconut(self, save_directory, tokenizer)
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path, **hf_kwargs) -> Coconut:
+        """Loads a model written by ``save_pretrained``."""
+        from coconut.model.serialization import load_coconut
+
+        return load_coconut(cls, directory, **hf_kwargs)
+
+    def load_reference_state_dict(self, state_dict: dict[str, torch.Tensor]) -> None:
+        """Loads a state dict saved by the paper's reference code (``base_causallm.*`` keys)."""
+        from coconut.model.serialization import load_reference_state_dict
+
+        load_reference_state_dict(self, state_dict)
+
+
+def shifted_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Mean next-token cross entropy: position ``t`` predicts ``labels[t + 1]``."""
+    shift_logits = logits[:, :-1].float()
+    shift_labels = labels[:, 1:]
+    return F.cross_entropy(
+        shift_logits.reshape(-1, shift_logits.shape[-1]),
+        shift_labels.reshape(-1),
+        ignore_index=-100,
+    )

@@ -1,0 +1,89 @@
+"""Saving and loading ``Coconut`` models: HF directories and the reference's state dicts.
+
+A saved directory is a normal Hugging Face model directory (``config.json``,
+``model.safetensors``, optionally the tokenizer files) plus ``coconut.json`` with the
+marker token ids, so the base model also loads alone with ``from_pretrained``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import torch
+from transformers import AutoModelForCausalLM
+
+if TYPE_CHECKING:
+    from coconut.model.coconut import Coconut
+
+CONFIG_NAME = "coconut.json"
+_ID_FIELDS = ("latent_token_id", "start_latent_id", "end_latent_id", "eos_token_id")
+
+
+def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
+    """Writes the model into ``directory`` atomically: a crash leaves the old one intact."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        model.base_causallm.save_pretrained(staging, safe_serialization=True)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(staging)
+        ids = {name: getattr(model, name) for name in _ID_FIELDS}
+        (staging / CONFIG_NAME).write_text(json.dumps(ids, indent=2) + "\n")
+        _swap_in(staging, directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, directory: Path) -> None:
+    if not directory.exists():
+        os.replace(staging, directory)
+        return
+    old = directory.with_name(f".{directory.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(directory, old)
+    os.replace(staging, directory)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coconut:
+    """Loads a directory written by ``save_coconut``."""
+    directory = Path(directory)
+    config_path = directory / CONFIG_NAME
+    if not config_path.is_file():
+        raise FileNotFoundError(f"{config_path} not found: not a Coconut model directory")
+    ids = json.loads(config_path.read_text())
+    missing = [name for name in _ID_FIELDS if not isinstance(ids.get(name), int)]
+    if missing:
+        raise ValueError(f"{config_path}: missing or non-integer fields {missing}")
+    base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
+    return cls(base, **{name: ids[name] for name in _ID_FIELDS})
+
+
+def load_reference_state_dict(model: Coconut, state_dict: dict[str, torch.Tensor]) -> None:
+    """Loads the paper code's ``state_dict`` (``base_causallm.*`` plus a duplicate
+    ``embedding.weight``); raises ``ValueError`` naming the keys that do not fit."""
+    state = dict(state_dict)
+    state.pop("embedding.weight", None)
+    expected = model.state_dict()
+    tied = {k for k in expected if k.endswith("lm_head.weight")} - set(state)
+    missing = sorted(set(expected) - set(state) - tied)
+    unexpected = sorted(set(state) - set(expected))
+    wrong = sorted(k for k in state if k in expected and state[k].shape != expected[k].shape)
+    if missing or unexpected or wrong:
+        raise ValueError(
+            "state dict does not match the model: "
+            f"missing {missing[:5]}, unexpected {unexpected[:5]}, wrong shape {wrong[:5]}"
+        )
+    model.load_state_dict(state, strict=False)
+
+
+def load_reference_checkpoint(model: Coconut, path: str | Path) -> None:
+    """Reads a reference checkpoint file with ``weights_only=True`` and loads it."""
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    load_reference_state_dict(model, state)
