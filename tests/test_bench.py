@@ -1,0 +1,25 @@
+"""coconut-bench runs end to end at a tiny size and reports every timing and ratio."""
+
+import json
+
+import pytest
+
+from coconut.bench import main, parse_args
+
+
+def test_bench_prints_times_and_ratios(capsys):
+    main(["--batch", "2", "--prompt-len", "8", "--latents", "2", "--answer-len", "3",
+          "--new-tokens", "2", "--repeats", "1", "--device", "cpu"])  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["seconds"]) == {
+        "train_step", "plain_step", "plain_forward", "naive_step",
+        "generate_batched", "generate_per_example", "hf_generate",
+    }  # fmt: skip
+    assert all(t > 0 for t in report["seconds"].values())
+    assert len(report["ratios"]) == 5
+    assert report["config"]["seq_len"] == 8 + 2 + 2 + 3
+
+
+def test_bench_rejects_nonpositive_sizes():
+    with pytest.raises(SystemExit):
+        parse_args(["--batch", "0"])
