@@ -1,0 +1,56 @@
+"""The curriculum: pure functions from (example, stage, method config) to token layouts.
+
+- :mod:`~coconut.curriculum.methods`: the methods of the paper's Table 1 and their config;
+- :mod:`~coconut.curriculum.schedule`: the stage of each epoch and stage mixing;
+- :mod:`~coconut.curriculum.examples`: tokenized examples and special token ids;
+- :mod:`~coconut.curriculum.layout`: training layouts, labels and eval prompts;
+- :mod:`~coconut.curriculum.collate`: padding batches, aligned on the first latent;
+- :mod:`~coconut.curriculum.answers`: reading the answer out of generated text.
+
+Nothing here imports Lightning or Hydra.
+"""
+
+from coconut.curriculum.answers import extract_answer
+from coconut.curriculum.collate import Collator
+from coconut.curriculum.examples import (
+    SpecialIds,
+    TokenizedExample,
+    check_record,
+    tokenize_example,
+)
+from coconut.curriculum.layout import (
+    IGNORE_INDEX,
+    Sequence,
+    build_prompt,
+    build_sequence,
+    max_sequence_length,
+)
+from coconut.curriculum.methods import METHODS, MethodConfig
+from coconut.curriculum.schedule import (
+    example_rng,
+    sample_stage,
+    schedule_stages,
+    stage_changed,
+    stage_for_epoch,
+)
+
+__all__ = [
+    "IGNORE_INDEX",
+    "METHODS",
+    "Collator",
+    "MethodConfig",
+    "Sequence",
+    "SpecialIds",
+    "TokenizedExample",
+    "build_prompt",
+    "build_sequence",
+    "check_record",
+    "example_rng",
+    "extract_answer",
+    "max_sequence_length",
+    "sample_stage",
+    "schedule_stages",
+    "stage_changed",
+    "stage_for_epoch",
+    "tokenize_example",
+]

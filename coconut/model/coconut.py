@@ -63,9 +63,14 @@ def decoder_and_head(model: nn.Module) -> tuple[nn.Module, nn.Module]:
         raise ValueError(
             f"{type(inner).__name__} is not a causal LM with a separate decoder and LM head"
         )
+    return decoder, head
+
+
+def check_supported(model: nn.Module) -> None:
+    """Raises ``ValueError`` unless ``model`` is a causal LM whose decoder takes embeddings."""
+    decoder, _ = decoder_and_head(model)
     if "inputs_embeds" not in inspect.signature(decoder.forward).parameters:
         raise ValueError(f"{type(decoder).__name__}.forward cannot take inputs_embeds")
-    return decoder, head
 
 
 class Coconut(nn.Module):
@@ -89,7 +94,7 @@ class Coconut(nn.Module):
         eos_token_id: int,
     ) -> None:
         super().__init__()
-        decoder_and_head(base_causallm)  # fail early on unsupported models
+        check_supported(base_causallm)
         self.base_causallm = base_causallm
         self.latent_token_id = int(latent_token_id)
         self.start_latent_id = int(start_latent_id)

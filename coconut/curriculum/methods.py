@@ -1,0 +1,146 @@
+"""The training methods of the paper's Table 1 and their configuration.
+
+One :class:`MethodConfig` names a method and carries every curriculum knob; each method
+reads the knobs it needs and ignores the rest (so an experiment preset can set
+``pad_latent_to_max`` once and still be swept over ``method=cot,coconut``). Values that
+are invalid in themselves fail in ``__post_init__`` with a ``ValueError`` naming the field.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, fields
+
+log = logging.getLogger(__name__)
+
+METHODS: tuple[str, ...] = (
+    "cot",
+    "no_cot",
+    "coconut",
+    "icot",
+    "pause_token",
+    "pause_as_thought",
+    "no_curriculum",
+    "no_thought",
+)
+"""One method per row of the paper's Table 1."""
+
+LATENT_METHODS = frozenset({"coconut", "no_curriculum"})
+"""Methods that feed hidden states back through ``<|latent|>`` tokens."""
+
+THOUGHT_METHODS = frozenset({"coconut", "no_curriculum", "pause_as_thought", "pause_token"})
+"""Methods whose layout holds ``c_thought`` thought tokens (latent or pause) per stage."""
+
+STAGED_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought", "icot"})
+"""Methods whose layout changes with the stage ``epoch // epochs_per_stage``."""
+
+STEP_CURRICULUM_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought"})
+"""Methods that drop whole reasoning steps per stage (and so can mix stages)."""
+
+_USED_FIELDS: dict[str, frozenset[str]] = {
+    "cot": frozenset(),
+    "no_cot": frozenset(),
+    "coconut": frozenset(
+        {"c_thought", "max_latent_stage", "epochs_per_stage", "pad_latent_to_max", "uniform_prob"}
+    ),
+    "icot": frozenset({"max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage"}),
+    "pause_token": frozenset({"c_thought", "max_latent_stage"}),
+    "pause_as_thought": frozenset(
+        {"c_thought", "max_latent_stage", "epochs_per_stage", "pad_latent_to_max", "uniform_prob"}
+    ),
+    "no_curriculum": frozenset({"c_thought", "max_latent_stage", "pad_latent_to_max"}),
+    "no_thought": frozenset({"max_latent_stage", "epochs_per_stage", "uniform_prob"}),
+}
+_ALWAYS_USED = frozenset({"name", "reset_optimizer_on_stage"})
+
+
+@dataclass(frozen=True)
+class MethodConfig:
+    """A training method and its curriculum hyperparameters.
+
+    Attributes:
+        name: one of :data:`METHODS`.
+        c_thought: thoughts per replaced reasoning step (the paper's ``c``); must be >= 1
+            for methods with thought tokens (coconut, no_curriculum, pause_as_thought,
+            pause_token).
+        max_latent_stage: last stage that replaces steps one at a time (the paper's
+            ``max_latent_stage``); stage ``max_latent_stage + 1`` drops every language step.
+        epochs_per_stage: epochs spent at each stage of a staged method.
+        pad_latent_to_max: past the last stage, use ``max_latent_stage * c_thought``
+            thoughts for every example instead of ``min(steps, max_latent_stage) * c_thought``.
+        uniform_prob: probability of building a training example for a stage drawn
+            uniformly from ``0..len(steps)`` instead of the scheduled one (coconut,
+            pause_as_thought, no_thought).
+        icot_tokens_per_stage: chain-of-thought tokens removed from the front per stage
+            by ``icot``.
+        reset_optimizer_on_stage: build a fresh optimizer whenever the stage changes.
+    """
+
+    name: str
+    c_thought: int = 1
+    max_latent_stage: int = 6
+    epochs_per_stage: int = 5
+    pad_latent_to_max: bool = False
+    uniform_prob: float = 0.0
+    icot_tokens_per_stage: int = 8
+    reset_optimizer_on_stage: bool = True
+
+    def __post_init__(self) -> None:
+        if self.name not in METHODS:
+            raise ValueError(
+                f"method name: unknown method {self.name!r}; expected one of {METHODS}"
+            )
+        for field in ("c_thought", "max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage"):
+            _check_int(field, getattr(self, field))
+        if self.name in THOUGHT_METHODS and self.c_thought < 1:
+            raise ValueError(
+                f"method c_thought: must be >= 1 for {self.name}, got {self.c_thought}"
+            )
+        if self.max_latent_stage < 0:
+            raise ValueError(f"method max_latent_stage: must be >= 0, got {self.max_latent_stage}")
+        if self.epochs_per_stage < 1:
+            raise ValueError(f"method epochs_per_stage: must be >= 1, got {self.epochs_per_stage}")
+        if self.icot_tokens_per_stage < 1:
+            raise ValueError(
+                f"method icot_tokens_per_stage: must be >= 1, got {self.icot_tokens_per_stage}"
+            )
+        if not 0.0 <= self.uniform_prob <= 1.0:
+            raise ValueError(f"method uniform_prob: must lie in [0, 1], got {self.uniform_prob}")
+        ignored = self.ignored_fields
+        if ignored:
+            log.info("method %s ignores the settings %s", self.name, ", ".join(ignored))
+
+    @property
+    def uses_latents(self) -> bool:
+        """Whether the layout holds ``<|latent|>`` tokens (needs the Coconut wrapper)."""
+        return self.name in LATENT_METHODS
+
+    @property
+    def is_staged(self) -> bool:
+        """Whether the layout changes with the epoch."""
+        return self.name in STAGED_METHODS
+
+    @property
+    def num_stages(self) -> int:
+        """Number of stages with distinct layouts the schedule goes through."""
+        return self.max_latent_stage + 2 if self.is_staged else 1
+
+    @property
+    def final_stage(self) -> int:
+        """The stage past ``max_latent_stage`` where no language step remains."""
+        return self.max_latent_stage + 1
+
+    @property
+    def ignored_fields(self) -> tuple[str, ...]:
+        """Fields set away from their defaults that this method does not read."""
+        used = _USED_FIELDS[self.name] | _ALWAYS_USED
+        return tuple(
+            f.name
+            for f in fields(self)
+            if f.name not in used and getattr(self, f.name) != f.default
+        )
+
+
+def _check_int(field: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"method {field}: must be an int, got {value!r}")
