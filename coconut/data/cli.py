@@ -1,0 +1,212 @@
+"""The ``coconut-data`` command: generate, prepare, summarise and validate datasets.
+
+Examples::
+
+    coconut-data generate prosqa --out data/prosqa --seed 0
+    coconut-data generate prontoqa --out data/prontoqa --sizes 9000,200,800 --hops 5
+    coconut-data prepare gsm8k --out data/gsm8k --source hub
+    coconut-data stats data/prosqa/valid.json
+    coconut-data validate data/prosqa/valid.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coconut.data.gsm8k import HUB_NAME, load_gsm8k, load_icot
+from coconut.data.io import read_records, write_examples
+from coconut.data.prontoqa import MAX_HOPS
+from coconut.data.schema import DataValidationError
+from coconut.data.splits import DEFAULT_SIZES, generate_splits, write_splits
+from coconut.data.stats import example_stats
+from coconut.data.validation import validate_examples
+
+GSM8K_HUB_SPLITS = ("train", "test")
+TASK_OPTIONS = {
+    "prosqa": ("num_nodes", "min_steps", "max_steps"),
+    "prontoqa": ("hops", "distractors"),
+}
+
+
+def _sizes(text: str) -> tuple[int, int, int]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"expected TRAIN,VALID,TEST integers, got {text!r}"
+        ) from err
+    if len(sizes) != 3 or min(sizes) < 0:
+        raise argparse.ArgumentTypeError(f"expected three non-negative sizes, got {text!r}")
+    return sizes  # type: ignore[return-value]
+
+
+def _add_generate(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("generate", help="generate ProsQA or ProntoQA splits")
+    parser.add_argument("task", choices=sorted(DEFAULT_SIZES))
+    parser.add_argument(
+        "--out", type=Path, required=True, help="folder for {train,valid,test}.json"
+    )
+    parser.add_argument("--sizes", type=_sizes, help="TRAIN,VALID,TEST (default: the paper's)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    prontoqa = parser.add_argument_group("ProntoQA options")
+    prontoqa.add_argument("--hops", type=int, help=f"reasoning hops, 1-{MAX_HOPS} (default 5)")
+    prontoqa.add_argument("--no-distractors", action="store_true", help="state only the chain")
+    prosqa = parser.add_argument_group("ProsQA options")
+    prosqa.add_argument("--num-nodes", type=int, help="nodes grown per graph (default 28)")
+    prosqa.add_argument("--min-steps", type=int, help="fewest reasoning steps (default 3)")
+    prosqa.add_argument("--max-steps", type=int, help="most reasoning steps (default 6)")
+
+
+def _add_others(commands: argparse._SubParsersAction) -> None:
+    prepare = commands.add_parser("prepare", help="convert GSM8K into the example schema")
+    prepare.add_argument("task", choices=["gsm8k"])
+    prepare.add_argument("--out", type=Path, required=True, help="folder for {split}.json")
+    prepare.add_argument(
+        "--source",
+        default="hub",
+        help="'hub' (openai/gsm8k), a GSM8K .jsonl, an iCoT .txt, or a folder of them",
+    )
+    prepare.add_argument("--cache-dir", help="datasets cache folder")
+    stats = commands.add_parser("stats", help="print statistics of an example file")
+    stats.add_argument("file", type=Path)
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    validate = commands.add_parser("validate", help="check an example file; exit 1 if invalid")
+    validate.add_argument("file", type=Path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``coconut-data``."""
+    parser = argparse.ArgumentParser(prog="coconut-data", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_generate(commands)
+    _add_others(commands)
+    return parser
+
+
+def _generator_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:
+    """The generator options given on the command line (only the task's own)."""
+    given = {
+        "hops": args.hops,
+        "distractors": False if args.no_distractors else None,
+        "num_nodes": args.num_nodes,
+        "min_steps": args.min_steps,
+        "max_steps": args.max_steps,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    if foreign := sorted(set(given) - set(TASK_OPTIONS[args.task])):
+        parser.error(f"options {foreign} do not apply to {args.task}")
+    return given
+
+
+def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    options = _generator_options(args, parser)
+    sizes = args.sizes or DEFAULT_SIZES[args.task]
+    try:
+        splits = generate_splits(
+            args.task, sizes, args.seed, progress=not args.no_progress, **options
+        )
+    except ValueError as err:
+        parser.error(str(err))
+    for path, records in zip(write_splits(splits, args.out), splits.values(), strict=True):
+        print(f"wrote {len(records)} examples to {path}")
+    return 0
+
+
+def _gsm8k_sources(source: str) -> dict[str, Path | str]:
+    """Split name -> file (or "hub") to convert."""
+    if source == "hub":
+        return {split: "hub" for split in GSM8K_HUB_SPLITS}
+    path = Path(source)
+    files = sorted([*path.glob("*.jsonl"), *path.glob("*.txt")]) if path.is_dir() else [path]
+    stems = [f.stem for f in files]
+    if not files or len(set(stems)) < len(stems):
+        raise ValueError(f"{source}: need .jsonl or .txt files with distinct names, got {stems}")
+    return {f.stem: f for f in files}
+
+
+def _prepare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        sources = _gsm8k_sources(args.source)
+    except ValueError as err:
+        parser.error(str(err))
+    for split, source in sources.items():
+        if source == "hub":
+            try:
+                dataset = load_gsm8k("hub", split, cache_dir=args.cache_dir)
+            except ConnectionError as err:
+                print(
+                    f"cannot reach {HUB_NAME} on the hub ({err}); use --source PATH",
+                    file=sys.stderr,
+                )
+                return 1
+        elif Path(source).suffix == ".txt":
+            dataset = load_icot(source, cache_dir=args.cache_dir)
+        else:
+            dataset = load_gsm8k(source, cache_dir=args.cache_dir)
+        path = write_examples(dataset, args.out / f"{split}.json")
+        print(f"wrote {len(dataset)} examples to {path}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    records = read_records(args.file)
+    if problems := validate_examples(records, source=str(args.file)):
+        raise DataValidationError(problems)
+    if not records:
+        print(f"{args.file}: no examples", file=sys.stderr)
+        return 1
+    stats = example_stats(records)
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        width = max(map(len, stats))
+        for name, value in stats.items():
+            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            print(f"{name:<{width}}  {shown}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    try:
+        records = read_records(args.file)
+        problems = validate_examples(records, source=str(args.file))
+    except DataValidationError as err:
+        records, problems = [], err.problems
+    for problem in problems:
+        print(problem)
+    if problems:
+        bad = len({p.index for p in problems if p.index is not None})
+        print(f"INVALID: {len(problems)} problem(s) in {bad} example(s) of {args.file}")
+        return 1
+    print(f"OK: {len(records)} valid examples in {args.file}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``coconut-data``; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "file", None) is not None and not args.file.is_file():
+        parser.error(f"no such file: {args.file}")
+    if args.command == "validate":
+        return _validate(args)
+    try:
+        if args.command == "generate":
+            return _generate(args, parser)
+        if args.command == "prepare":
+            return _prepare(args, parser)
+        return _stats(args)
+    except DataValidationError as err:
+        print(err, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
