@@ -1,0 +1,18 @@
+"""Lightning and Hydra glue: staged training, evaluation, checkpoints and logging.
+
+- :mod:`~coconut.training.train`: ``train(cfg)`` and the ``coconut-train`` entry point;
+- :mod:`~coconut.training.evaluate`: ``coconut-eval``;
+- :mod:`~coconut.training.config`: checks on the Hydra config;
+- :mod:`~coconut.training.sources`: split files, generated on first use;
+- :mod:`~coconut.training.prepare`: tokenizing splits, the context-length check;
+- :mod:`~coconut.training.models`: model and tokenizer per ``model`` config, ``init_from``;
+- :mod:`~coconut.training.datamodule`: each epoch's layouts and the evaluation prompts;
+- :mod:`~coconut.training.sampler`: per-epoch order, rank sharding, mid-epoch resume;
+- :mod:`~coconut.training.module`: the LightningModule;
+- :mod:`~coconut.training.scoring`: generation-based scoring shared by both entry points;
+- :mod:`~coconut.training.checkpointing`: atomic checkpoints, ``last.ckpt``, best by val/acc;
+- :mod:`~coconut.training.loggers`: W&B (offline without an API key) and CSV;
+- :mod:`~coconut.training.files`: atomic file writes.
+
+The curriculum itself (stages, layouts, collation) lives in :mod:`coconut.curriculum`.
+"""

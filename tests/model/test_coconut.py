@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import BOT, EOT, LAT, mixed_batch, tiny_base, tiny_coconut
+from tiny_models import BOT, EOT, LAT, mixed_batch, tiny_base, tiny_coconut
 from torch.testing import assert_close
 
 from coconut.model import Coconut

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import WORDS, make_tokenizer, tiny_base
+from tiny_models import WORDS, make_tokenizer, tiny_base
 
 from coconut.model import LATENT, PAUSE, START_LATENT, LatentTokenIds, add_latent_tokens
 

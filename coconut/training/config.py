@@ -1,0 +1,78 @@
+"""Reading and checking the Hydra config before anything expensive starts.
+
+Errors here are ``ValueError`` with the config key in the message, raised before data is
+generated or a model is built: bad curriculum values come from
+:class:`~coconut.curriculum.MethodConfig`, the rest from the checks below.
+"""
+
+from __future__ import annotations
+
+from omegaconf import DictConfig, OmegaConf
+
+from coconut.curriculum import MethodConfig
+
+
+def method_config(cfg: DictConfig) -> MethodConfig:
+    """The typed method config from ``cfg.method`` (validated in ``__post_init__``)."""
+    fields = OmegaConf.to_container(cfg.method, resolve=True)
+    try:
+        return MethodConfig(**fields)
+    except TypeError as err:  # an unknown key in the method group
+        raise ValueError(f"method: {err}") from err
+
+
+def check_config(cfg: DictConfig) -> MethodConfig:
+    """Checks ``cfg`` and returns its method config.
+
+    Raises:
+        ValueError: naming the key, for an invalid method, a missing ``init_from`` where the
+            preset requires one, bad batch sizes or an effective batch size that the batch
+            size and device count do not divide.
+    """
+    method = method_config(cfg)
+    if cfg.get("require_init_from") and not cfg.get("init_from"):
+        raise ValueError(
+            "init_from: this preset starts from a checkpoint; pass init_from=<CoT run's "
+            ".ckpt or a save_pretrained directory>"
+        )
+    for key in ("batch_size", "eval_batch_size"):
+        value = cfg.data.get(key)
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"data.{key}: must be a positive int, got {value!r}")
+    if cfg.eval.get("stage") is not None and cfg.eval.stage < 0:
+        raise ValueError(f"eval.stage: must be >= 0, got {cfg.eval.stage}")
+    if cfg.eval.max_new_tokens < 1:
+        raise ValueError(f"eval.max_new_tokens: must be >= 1, got {cfg.eval.max_new_tokens}")
+    accumulate_grad_batches(cfg)
+    return method
+
+
+def world_size(cfg: DictConfig) -> int:
+    """Processes the trainer config asks for (devices x nodes; 1 for ``auto``/lists)."""
+    devices = cfg.trainer.get("devices", 1)
+    if isinstance(devices, int) and devices > 0:
+        per_node = devices
+    elif isinstance(devices, list | tuple) or OmegaConf.is_list(devices):
+        per_node = len(devices)
+    else:
+        per_node = 1
+    return per_node * int(cfg.trainer.get("num_nodes", 1) or 1)
+
+
+def accumulate_grad_batches(cfg: DictConfig) -> int:
+    """Gradient accumulation: from ``effective_batch_size`` if set, else the trainer's.
+
+    Raises:
+        ValueError: if ``effective_batch_size`` is not a multiple of
+            ``data.batch_size x devices x num_nodes``.
+    """
+    effective = cfg.get("effective_batch_size")
+    if effective is None:
+        return int(cfg.trainer.get("accumulate_grad_batches", 1))
+    per_step = cfg.data.batch_size * world_size(cfg)
+    if effective < 1 or effective % per_step:
+        raise ValueError(
+            f"effective_batch_size={effective} is not a positive multiple of data.batch_size "
+            f"({cfg.data.batch_size}) x devices x num_nodes ({world_size(cfg)})"
+        )
+    return effective // per_step

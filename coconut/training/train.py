@@ -1,0 +1,252 @@
+"""``coconut-train``: one staged training run from a Hydra config, end to end.
+
+:func:`train` is a plain function of the composed config (tests call it directly);
+:func:`main` only wraps it with ``@hydra.main``. A run lives in ``paths.output_dir``
+(``outputs/<run_name>`` by default) and holds ``config.yaml``, ``checkpoints/``
+(``last.ckpt`` and the best by ``val/acc``), the tokenizer of scratch models, logs,
+``model/`` (the evaluated weights, ``Coconut.save_pretrained``) and ``results.json``.
+
+A killed run continues where its last checkpoint left it (epoch, stage, batch, optimizer
+and random state) by repeating the same command: ``resume=auto`` is the default.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hydra
+import lightning as L
+from lightning.pytorch.callbacks import Callback, LearningRateMonitor
+from omegaconf import DictConfig, OmegaConf
+from transformers import PreTrainedTokenizerBase
+
+from coconut.curriculum import (
+    MethodConfig,
+    SpecialIds,
+    TokenizedExample,
+    schedule_stages,
+    stage_for_epoch,
+)
+from coconut.model import Coconut
+from coconut.training.checkpointing import (
+    AtomicCheckpointIO,
+    FinalStageBest,
+    LastCheckpoint,
+    check_weights_match,
+    find_resume_checkpoint,
+    lightning_state_dict,
+)
+from coconut.training.config import accumulate_grad_batches, check_config
+from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.files import atomic_write_json, atomic_write_text
+from coconut.training.loggers import build_loggers
+from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
+from coconut.training.module import CoconutLitModule
+from coconut.training.prepare import check_context, tokenize_split
+from coconut.training.sources import load_splits
+
+log = logging.getLogger(__name__)
+
+CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
+"""The repository's ``conf/`` (the package is installed editable, ``pip install -e .``)."""
+
+# Config sections that must not change when a run is resumed.
+FROZEN_ON_RESUME = ("data", "model", "method", "optimizer", "scheduler", "seed")
+
+
+def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str, Any]:
+    """Trains, evaluates and writes ``results.json`` for the run ``cfg`` describes.
+
+    Args:
+        cfg: the composed ``train`` config.
+        callbacks: extra Lightning callbacks (tests use them to interrupt a run).
+
+    Returns:
+        The content of ``results.json``.
+
+    Raises:
+        ValueError: for bad config values, data or checkpoints, before training starts.
+    """
+    method = check_config(cfg)
+    run_dir = Path(cfg.paths.output_dir)
+    resume_from = find_resume_checkpoint(cfg.resume, run_dir / "checkpoints")
+    if resume_from is not None:
+        _check_resumable(cfg, run_dir)
+    L.seed_everything(cfg.seed, workers=True)
+    inputs = _prepare(cfg, method, run_dir)
+    _load_weights(cfg, inputs.model, resume_from)
+    module = CoconutLitModule(
+        inputs.model,
+        inputs.tokenizer,
+        method,
+        hydra.utils.instantiate(cfg.optimizer),
+        scheduler=cfg.scheduler.name,
+        warmup_steps=cfg.scheduler.warmup_steps,
+        max_new_tokens=cfg.eval.max_new_tokens,
+    )
+    datamodule = CurriculumDataModule(
+        inputs.splits,
+        inputs.answers,
+        method,
+        inputs.ids,
+        batch_size=cfg.data.batch_size,
+        eval_batch_size=cfg.data.eval_batch_size,
+        seed=cfg.seed,
+        num_workers=cfg.data.num_workers,
+        eval_stage=cfg.eval.stage,
+    )
+    trainer, best = _build_trainer(cfg, method, run_dir, callbacks or [])
+    if trainer.is_global_zero:
+        atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+
+    start = time.perf_counter()
+    trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
+    results = {
+        **_final_evaluation(cfg, trainer, module, datamodule, best, method),
+        "run_name": cfg.run_name,
+        "method": method.name,
+        "data": cfg.data.name,
+        "model": cfg.model.name,
+        "seed": cfg.seed,
+        "epochs": trainer.current_epoch,
+        "global_step": trainer.global_step,
+        "train_seconds": time.perf_counter() - start,
+        "resumed_from": str(resume_from) if resume_from else None,
+    }
+    if trainer.is_global_zero:
+        module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
+        atomic_write_json(run_dir / "results.json", results)
+        log.info("results in %s: %s", run_dir / "results.json", _summary(results))
+    return results
+
+
+@dataclass
+class _RunInputs:
+    """What a run trains on: the model, its tokenizer and the tokenized splits."""
+
+    model: Coconut
+    tokenizer: PreTrainedTokenizerBase
+    ids: SpecialIds
+    splits: dict[str, list[TokenizedExample]]
+    answers: dict[str, list[str]]
+
+
+def _prepare(cfg: DictConfig, method: MethodConfig, run_dir: Path) -> _RunInputs:
+    """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
+    records = load_splits(cfg.data)
+    tokenizer = build_tokenizer(cfg.model, records["train"], run_dir)
+    model, latent_ids = build_model(cfg.model, tokenizer)
+    ids = SpecialIds.from_latent_ids(latent_ids, tokenizer.eos_token_id)
+    splits, answers = {}, {}
+    for split, dataset in records.items():
+        splits[split], answers[split] = tokenize_split(dataset, tokenizer, cfg.data.splits[split])
+    check_context(
+        splits, method, ids, context_length(model), cfg.eval.max_new_tokens, cfg.eval.stage
+    )
+    return _RunInputs(model, tokenizer, ids, splits, answers)
+
+
+def _load_weights(cfg: DictConfig, model: Coconut, resume_from: Path | None) -> None:
+    """Checks a resume checkpoint fits the model, or initialises from ``init_from``."""
+    if resume_from is not None:
+        found = {k.removeprefix("model."): v for k, v in lightning_state_dict(resume_from).items()}
+        check_weights_match(model.state_dict(), found, str(resume_from))
+    elif cfg.init_from:
+        init_weights(model, cfg.init_from)
+
+
+def _check_resumable(cfg: DictConfig, run_dir: Path) -> None:
+    """Refuses to resume a run whose saved config differs in a frozen section."""
+    saved_path = run_dir / "config.yaml"
+    if not saved_path.is_file():
+        return
+    saved = OmegaConf.load(saved_path)
+    now = OmegaConf.to_container(cfg, resolve=True)
+    before = OmegaConf.to_container(saved, resolve=True)
+    changed = [key for key in FROZEN_ON_RESUME if now.get(key) != before.get(key)]
+    if changed:
+        raise ValueError(
+            f"resume: {saved_path} differs from this config in {changed}; resuming would mix "
+            "two runs. Use resume=never with another run_name= to start a new run"
+        )
+
+
+def _build_trainer(
+    cfg: DictConfig, method: MethodConfig, run_dir: Path, extra: list[Callback]
+) -> tuple[L.Trainer, FinalStageBest]:
+    ckpt_dir = run_dir / "checkpoints"
+    best = FinalStageBest(method, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
+    callbacks: list[Callback] = [
+        LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps),
+        best,
+        *extra,
+    ]
+    loggers = build_loggers(cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True))
+    if loggers:
+        callbacks.append(LearningRateMonitor(logging_interval="step"))
+    trainer = hydra.utils.instantiate(
+        cfg.trainer,
+        default_root_dir=str(run_dir),
+        logger=loggers or False,
+        callbacks=callbacks,
+        plugins=[AtomicCheckpointIO()],
+        accumulate_grad_batches=accumulate_grad_batches(cfg),
+        reload_dataloaders_every_n_epochs=1,
+        use_distributed_sampler=False,
+    )
+    return trainer, best
+
+
+def _final_evaluation(
+    cfg: DictConfig,
+    trainer: L.Trainer,
+    module: CoconutLitModule,
+    datamodule: CurriculumDataModule,
+    best: FinalStageBest,
+    method: MethodConfig,
+) -> dict[str, Any]:
+    """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
+    best_path = best.best_model_path or None
+    if cfg.eval.stage is not None:
+        stage = cfg.eval.stage
+    elif best_path:
+        stage = schedule_stages(method)[-1]
+    else:
+        stage = stage_for_epoch(max(trainer.current_epoch - 1, 0), method)
+    datamodule.eval_stage = stage
+    results: dict[str, Any] = {
+        "eval_stage": stage,
+        "checkpoint": best_path or "last weights",
+        "best_val_acc": float(best.best_model_score) if best.best_model_score is not None else None,
+    }
+    splits = ["val"] + (["test"] if cfg.eval.final_split == "test" else [])
+    for split in splits:
+        if split not in datamodule.splits:
+            log.info("no %r split in data.splits: the final evaluation skips it", split)
+            continue
+        run = trainer.validate if split == "val" else trainer.test
+        metrics = run(
+            module, datamodule=datamodule, ckpt_path=best_path, verbose=False, weights_only=True
+        )[0]
+        results[split] = {k.split("/", 1)[1]: float(v) for k, v in metrics.items()}
+        best_path = None  # the weights are loaded now
+    return results
+
+
+def _summary(results: dict[str, Any]) -> str:
+    parts = [f"stage {results['eval_stage']}"]
+    for split in ("val", "test"):
+        if split in results:
+            parts.append(f"{split}/acc {results[split]['acc']:.3f}")
+    return ", ".join(parts)
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
+def main(cfg: DictConfig) -> float | None:
+    """Console entry point: ``coconut-train [overrides]``; returns val/acc for sweepers."""
+    results = train(cfg)
+    return results.get("val", {}).get("acc")

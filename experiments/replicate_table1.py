@@ -1,0 +1,182 @@
+"""Run the rows of the Coconut paper's Table 1 on ProsQA and ProntoQA and tabulate them.
+
+Each (dataset, method, model, seed) is one ``coconut-train`` run of the preset
+``experiment=<dataset>_<method>``, trained in-process with :func:`coconut.training.train`
+into ``<log-dir>/<run_name>``. A run that already has ``results.json`` is skipped (rerun
+the script to continue an interrupted sweep: unfinished runs resume from ``last.ckpt``).
+The table (test accuracy and generated tokens, mean ± std over seeds) is written as
+markdown.
+
+    # the paper's setup on one GPU (GPT-2 shape, random init; add gpt2 when the hub is up)
+    python experiments/replicate_table1.py --models gpt2_scratch gpt2 --seeds 0 1 2
+    # the whole pipeline at toy scale on CPU, in about a minute
+    python experiments/replicate_table1.py --tiny --methods cot coconut
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from hydra import compose, initialize_config_dir
+
+from coconut.curriculum import METHODS
+from coconut.training.files import atomic_write_text
+from coconut.training.train import CONFIG_DIR, train
+
+log = logging.getLogger("replicate_table1")
+
+ROW_NAMES = {
+    "cot": "CoT",
+    "no_cot": "No-CoT",
+    "icot": "iCoT",
+    "pause_token": "Pause Token",
+    "coconut": "Coconut",
+    "no_curriculum": "- w/o curriculum",
+    "no_thought": "- w/o thought",
+    "pause_as_thought": "- pause as thought",
+}
+DATASETS = ("prontoqa", "prosqa")
+
+# Toy scale: tiny model, small generated data, a two-stage curriculum of one epoch each.
+TINY = [
+    "trainer=default",
+    "trainer.max_epochs=4",
+    "trainer.enable_progress_bar=false",
+    "effective_batch_size=null",
+    "optimizer.lr=3e-3",
+    "method.max_latent_stage=2",
+    "method.epochs_per_stage=1",
+    "data.batch_size=16",
+    "data.eval_batch_size=32",
+    "eval.max_new_tokens=48",
+    "logger=csv",
+]
+
+
+def run_overrides(
+    dataset: str, method: str, model: str, seed: int, args: argparse.Namespace
+) -> list[str]:
+    """The Hydra overrides of one run."""
+    overrides = [f"experiment={dataset}_{method}", f"model={model}", f"seed={seed}"]
+    overrides.append(f"paths.log_dir={args.log_dir}")
+    if args.tiny:
+        sizes = ",".join(
+            f"{k}:{v}" for k, v in zip(("train", "val", "test"), args.tiny_sizes, strict=True)
+        )
+        overrides += [
+            *TINY,
+            f"data={dataset}_tiny",
+            f"data.sizes={{{sizes}}}",
+            f"paths.data_dir={args.log_dir}/data",
+        ]
+    return [*overrides, *args.overrides]
+
+
+def run_one(overrides: list[str]) -> Path:
+    """Trains one run (unless it has results already) and returns its directory."""
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        cfg = compose("train", overrides=overrides)
+    run_dir = Path(cfg.paths.output_dir)
+    if (run_dir / "results.json").is_file():
+        log.info("%s: done already", run_dir)
+    else:
+        log.info("%s: training", run_dir)
+        train(cfg)
+    return run_dir
+
+
+def collect(run_dirs: Sequence[Path]) -> list[dict]:
+    """The ``results.json`` of every finished run."""
+    return [
+        json.loads((d / "results.json").read_text())
+        for d in run_dirs
+        if (d / "results.json").is_file()
+    ]
+
+
+def _cell(values: list[float], scale: float = 1.0, digits: int = 1) -> str:
+    if not values:
+        return "–"
+    mean = statistics.fmean(values) * scale
+    if len(values) == 1:
+        return f"{mean:.{digits}f}"
+    return f"{mean:.{digits}f} ± {statistics.stdev(values) * scale:.{digits}f}"
+
+
+def _is_run_of(result: dict, method: str, model: str, dataset: str) -> bool:
+    same = (result["method"], result["model"]) == (method, model)
+    return same and result["data"].split("_")[0] == dataset
+
+
+def markdown_table(results: list[dict], datasets: Sequence[str], models: Sequence[str]) -> str:
+    """Table 1's layout: one row per method and model, accuracy (%) and tokens per dataset."""
+    header = ["Method", "Model"]
+    for dataset in datasets:
+        header += [f"{dataset} Acc. (%)", f"{dataset} # Tokens"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for method in METHODS:
+        for model in models:
+            row = [ROW_NAMES[method], model]
+            for dataset in datasets:
+                runs = [r for r in results if _is_run_of(r, method, model, dataset)]
+                split = "test" if runs and "test" in runs[0] else "val"
+                row.append(_cell([r[split]["acc"] for r in runs], scale=100))
+                row.append(_cell([r[split]["gen_tokens"] for r in runs]))
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--models", nargs="+", default=["gpt2_scratch"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0])
+    parser.add_argument("--log-dir", type=Path, default=Path("outputs/table1"))
+    parser.add_argument(
+        "--out", type=Path, default=None, help="markdown table (default: <log-dir>/results.md)"
+    )
+    parser.add_argument("--tiny", action="store_true", help="toy scale on CPU (model=tiny)")
+    parser.add_argument("--tiny-sizes", nargs=3, type=int, default=[256, 32, 32], metavar="N")
+    parser.add_argument("--dry-run", action="store_true", help="print the runs, train nothing")
+    parser.add_argument("overrides", nargs="*", help="extra Hydra overrides for every run")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.models = ["tiny"]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    args = parse_args(argv)
+    grid = itertools.product(args.datasets, args.methods, args.models, args.seeds)
+    runs = [run_overrides(*point, args) for point in grid]
+    if args.dry_run:
+        for overrides in runs:
+            sys.stdout.write("coconut-train " + " ".join(overrides) + "\n")
+        return 0
+    run_dirs, failed = [], []
+    for overrides in runs:
+        try:
+            run_dirs.append(run_one(overrides))
+        except Exception:  # one broken run must not lose the others
+            log.exception("run failed: %s", " ".join(overrides))
+            failed.append(overrides)
+    table = markdown_table(collect(run_dirs), args.datasets, args.models)
+    out = args.out or args.log_dir / "results.md"
+    atomic_write_text(out, table)
+    log.info("wrote %s\n%s", out, table)
+    if failed:
+        log.error("%d of %d runs failed", len(failed), len(runs))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

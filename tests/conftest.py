@@ -1,0 +1,142 @@
+"""Fixtures shared by every test package: toy records, tokenizer and model, built offline.
+
+``toy_records`` is a small reasoning task in the ``{question, steps, answer}`` schema
+(follow a chain of "X is a Y" facts; the answer is True or False), so tests need neither
+the data generators nor ``/work/shared/data``. The training fixtures compose the real
+``conf/`` with a tiny model (2 layers, 32 dims), toy data, no loggers, in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from omegaconf import DictConfig
+from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+NAMES = ("wumpus", "yumpus", "zumpus", "dumpus", "rompus", "numpus", "tumpus", "vumpus")
+
+
+def toy_records(n: int, seed: int = 0, hops: int = 3) -> list[dict]:
+    """``n`` chain-following examples with ``hops`` steps each, deterministic in ``seed``."""
+    rng = random.Random(seed)
+    records = []
+    for _ in range(n):
+        chain = rng.sample(NAMES, hops + 1)
+        facts = [f"Every {a} is a {b}." for a, b in pairwise(chain)]
+        rng.shuffle(facts)
+        truth = rng.random() < 0.5
+        target = chain[-1] if truth else rng.choice([x for x in NAMES if x not in chain])
+        question = " ".join(facts) + f" Alex is a {chain[0]}. True or false: Alex is a {target}."
+        steps = [f"Alex is a {b}." for b in chain[1:]]
+        records.append({"question": question, "steps": steps, "answer": str(truth)})
+    return records
+
+
+def write_records(records: list[dict], path: Path) -> Path:
+    """Writes records as a JSON list (the format of the published data files)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(records))
+    return path
+
+
+def toy_tokenizer(records: list[dict] | None = None) -> PreTrainedTokenizerFast:
+    """A byte-level BPE tokenizer trained on toy records, markers included."""
+    from coconut.tokenization import record_texts, train_tokenizer
+
+    return train_tokenizer(record_texts(records or toy_records(64)), vocab_size=320)
+
+
+def tiny_gpt2(vocab_size: int, n_positions: int = 256) -> GPT2LMHeadModel:
+    """A 2-layer, 32-dim random GPT-2."""
+    config = GPT2Config(n_layer=2, n_head=2, n_embd=32, n_positions=n_positions,
+                        vocab_size=vocab_size)  # fmt: skip
+    return GPT2LMHeadModel(config)
+
+
+@pytest.fixture
+def toy_data_dir(tmp_path: Path) -> Path:
+    """``train.json`` (32), ``val.json`` (8) and ``test.json`` (8) toy examples."""
+    root = tmp_path / "toy"
+    write_records(toy_records(32, seed=0), root / "train.json")
+    write_records(toy_records(8, seed=1), root / "val.json")
+    write_records(toy_records(8, seed=2), root / "test.json")
+    return root
+
+
+@pytest.fixture(scope="session")
+def make_records():
+    """The :func:`toy_records` factory."""
+    return toy_records
+
+
+@pytest.fixture(scope="session")
+def make_tokenizer():
+    """The :func:`toy_tokenizer` factory."""
+    return toy_tokenizer
+
+
+# -- training runs -----------------------------------------------------------------
+TINY = [
+    "model=tiny",
+    "model.arch.n_layer=2",
+    "model.arch.n_embd=32",
+    "model.arch.n_head=2",
+    "model.arch.n_positions=256",
+    "model.tokenizer_vocab_size=320",
+    "logger=none",
+    "trainer.enable_progress_bar=false",
+    "trainer.enable_model_summary=false",
+    "data.batch_size=8",
+    "data.eval_batch_size=8",
+    "eval.max_new_tokens=24",
+    "method.max_latent_stage=2",
+    "method.epochs_per_stage=1",
+]
+
+
+def tiny_overrides(data_dir: Path, output_dir: Path) -> list[str]:
+    """Overrides for a tiny run on ``{train,val,test}.json`` in ``data_dir``."""
+    return [
+        *TINY,
+        f"paths.output_dir={output_dir}",
+        f"paths.data_dir={output_dir.parent / 'data'}",
+        "data.name=toy",
+        "data.generate=null",
+        *(f"data.splits.{s}={data_dir / (s + '.json')}" for s in ("train", "val", "test")),
+    ]
+
+
+def compose_train(overrides: list[str] | None = None) -> DictConfig:
+    """The ``train`` config of ``conf/`` with ``overrides``."""
+    from hydra import compose, initialize_config_dir
+
+    from coconut.training.train import CONFIG_DIR
+
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return compose("train", overrides=overrides or [])
+
+
+@pytest.fixture(scope="session")
+def compose_cfg():
+    """:func:`compose_train`."""
+    return compose_train
+
+
+@pytest.fixture
+def tiny_cfg(tmp_path: Path, toy_data_dir: Path):
+    """Builds a tiny, fast training config writing into ``tmp_path / "run"``."""
+
+    def make(*overrides: str) -> DictConfig:
+        return compose_train([*tiny_overrides(toy_data_dir, tmp_path / "run"), *overrides])
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_args():
+    """:func:`tiny_overrides`, for runs launched as ``coconut-train`` subprocesses."""
+    return tiny_overrides

@@ -1,0 +1,86 @@
+"""Atomic checkpoint writes, resume resolution and weight-compatibility checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from coconut.curriculum import MethodConfig
+from coconut.training.checkpointing import (
+    AtomicCheckpointIO,
+    CheckpointMismatchError,
+    FinalStageBest,
+    check_weights_match,
+    find_resume_checkpoint,
+)
+
+
+class _Explodes:
+    """Pickling it fails half-way through ``torch.save``."""
+
+    def __reduce__(self):
+        raise RuntimeError("disk full")
+
+
+def test_crash_during_save_keeps_the_old_checkpoint(tmp_path: Path):
+    io, path = AtomicCheckpointIO(), tmp_path / "ckpt" / "last.ckpt"
+    io.save_checkpoint({"step": 1, "w": torch.ones(3)}, path)
+    with pytest.raises(RuntimeError, match="disk full"):
+        io.save_checkpoint({"step": 2, "w": torch.zeros(1000), "bad": _Explodes()}, path)
+    assert torch.load(path, weights_only=True)["step"] == 1
+    assert [p.name for p in path.parent.iterdir()] == ["last.ckpt"]  # no temp file left
+
+
+def test_save_replaces_the_checkpoint(tmp_path: Path):
+    io, path = AtomicCheckpointIO(), tmp_path / "last.ckpt"
+    io.save_checkpoint({"step": 1}, path)
+    io.save_checkpoint({"step": 2}, path)
+    assert io.load_checkpoint(path, weights_only=True)["step"] == 2
+
+
+def test_find_resume_checkpoint(tmp_path: Path):
+    assert find_resume_checkpoint("auto", tmp_path) is None
+    assert find_resume_checkpoint("never", tmp_path) is None
+    last = tmp_path / "last.ckpt"
+    last.write_bytes(b"x")
+    assert find_resume_checkpoint("auto", tmp_path) == last
+    assert find_resume_checkpoint(str(last), tmp_path / "other") == last
+    with pytest.raises(ValueError, match="resume=auto continues"):
+        find_resume_checkpoint("never", tmp_path)
+    with pytest.raises(ValueError, match="no such checkpoint"):
+        find_resume_checkpoint(str(tmp_path / "missing.ckpt"), tmp_path)
+
+
+def test_weight_mismatch_names_keys_and_shapes():
+    model = {"a": torch.zeros(2, 3), "b": torch.zeros(4)}
+    check_weights_match(model, {"a": torch.ones(2, 3), "b": torch.ones(4)}, "ok.ckpt")
+    with pytest.raises(CheckpointMismatchError, match=r"1 missing keys .*'b'"):
+        check_weights_match(model, {"a": torch.zeros(2, 3)}, "x.ckpt")
+    with pytest.raises(CheckpointMismatchError, match=r"a: checkpoint \(5, 3\) vs model \(2, 3\)"):
+        check_weights_match(model, {"a": torch.zeros(5, 3), "b": torch.zeros(4)}, "x.ckpt")
+    with pytest.raises(CheckpointMismatchError, match="1 unexpected keys"):
+        check_weights_match(model, {**model, "c": torch.zeros(1)}, "x.ckpt")
+
+
+class _Trainer:
+    def __init__(self, epoch: int) -> None:
+        self.current_epoch = epoch
+        self.fast_dev_run = False
+        self.sanity_checking = False
+        self.global_step = 1
+
+
+@pytest.mark.parametrize(("name", "epoch", "skipped"), [
+    ("coconut", 0, True), ("coconut", 3, True), ("coconut", 4, False), ("coconut", 9, False),
+    ("cot", 0, False), ("no_curriculum", 0, False),
+])  # fmt: skip
+def test_best_checkpoint_only_at_the_final_stage(tmp_path, name, epoch, skipped, monkeypatch):
+    method = MethodConfig(name, max_latent_stage=1, epochs_per_stage=2)
+    best = FinalStageBest(method, dirpath=tmp_path)
+    monkeypatch.setattr(
+        "lightning.pytorch.callbacks.ModelCheckpoint._should_skip_saving_checkpoint",
+        lambda self, trainer: False,
+    )
+    assert best._should_skip_saving_checkpoint(_Trainer(epoch)) is skipped

@@ -1,0 +1,109 @@
+"""Every config composes, and bad values fail before training with a clear error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.errors import MissingConfigException
+from omegaconf import OmegaConf
+
+from coconut.curriculum import METHODS
+from coconut.training.config import accumulate_grad_batches, check_config
+from coconut.training.train import CONFIG_DIR, train
+
+CONF = Path(CONFIG_DIR)
+EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")
+
+
+def _compose(*overrides: str):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
+        return compose("train", overrides=list(overrides))
+
+
+def test_there_is_one_preset_per_table_row_and_dataset():
+    expected = {f"{d}_{m}" for d in ("prosqa", "prontoqa", "gsm8k") for m in METHODS}
+    assert set(EXPERIMENTS) == expected
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_experiment_preset_composes(name):
+    cfg = _compose(f"experiment={name}", "init_from=some.ckpt")
+    method = check_config(cfg)
+    data, method_name = name.split("_", 1)
+    assert method.name == method_name and cfg.data.name == data
+    assert cfg.model.name == "gpt2" and cfg.optimizer.lr == 1e-4
+    assert cfg.optimizer.weight_decay == 0.01 and cfg.trainer.max_epochs == 50
+    assert cfg.data.batch_size * accumulate_grad_batches(cfg) == 128
+    paper = {"gsm8k": (2, 3, 3)}.get(data, (1, 6, 5))
+    assert (method.c_thought, method.max_latent_stage, method.epochs_per_stage) == paper
+    OmegaConf.to_container(cfg, resolve=True)  # every interpolation resolves
+
+
+@pytest.mark.parametrize(
+    "group", ["data", "model", "method", "trainer", "logger", "debug"]
+)  # fmt: skip
+def test_every_option_of_every_group_composes(group):
+    for path in sorted((CONF / group).glob("*.yaml")):
+        cfg = _compose(f"{group}={path.stem}")
+        OmegaConf.to_container(cfg, resolve=True)
+        check_config(cfg)
+
+
+def test_default_is_the_embedded_run():
+    cfg = _compose()
+    assert (cfg.model.name, cfg.method.name, cfg.trainer.accelerator) == ("tiny", "coconut", "cpu")
+    assert cfg.data.generate is not None
+    assert cfg.paths.output_dir == f"outputs/{cfg.run_name}"
+
+
+def test_effective_batch_sets_accumulation_per_device_count():
+    cfg = _compose("experiment=prosqa_coconut", "trainer.devices=4")
+    assert accumulate_grad_batches(cfg) == 1
+    cfg = _compose("experiment=prosqa_coconut", "trainer.devices=3")
+    with pytest.raises(ValueError, match="effective_batch_size=128"):
+        check_config(cfg)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("method.c_thought=0", "c_thought: must be >= 1"),
+        ("method.max_latent_stage=-1", "max_latent_stage: must be >= 0"),
+        ("method.epochs_per_stage=0", "epochs_per_stage: must be >= 1"),
+        ("method.name=coconutt", "unknown method 'coconutt'"),
+        ("+method.stages=3", "method: .*stages"),
+        ("data.batch_size=0", "data.batch_size"),
+        ("eval.stage=-2", "eval.stage"),
+    ],
+)
+def test_bad_values_fail_before_training(override, message, tmp_path):
+    cfg = _compose(override, f"paths.output_dir={tmp_path}", f"paths.data_dir={tmp_path}")
+    with pytest.raises(ValueError, match=message):
+        train(cfg)
+    assert list(tmp_path.iterdir()) == []  # nothing generated, nothing written
+
+
+def test_unknown_method_group_is_refused():
+    with pytest.raises(MissingConfigException, match="method"):
+        _compose("method=coconutt")
+
+
+def test_gsm8k_coconut_needs_a_cot_checkpoint():
+    with pytest.raises(ValueError, match="init_from"):
+        check_config(_compose("experiment=gsm8k_coconut"))
+
+
+def test_fsdp_and_ddp_strategies_instantiate():
+    from hydra.utils import instantiate
+    from lightning.pytorch.strategies import FSDPStrategy
+
+    strategy = instantiate(_compose("trainer=fsdp").trainer.strategy)
+    assert isinstance(strategy, FSDPStrategy)
+    assert _compose("trainer=ddp").trainer.strategy == "ddp"
+
+
+def test_debug_limit_runs_every_stage(tiny_cfg):
+    results = train(tiny_cfg("debug=limit", "logger=none"))
+    assert results["epochs"] == 4 and results["eval_stage"] == 3
