@@ -41,15 +41,33 @@ _USED_FIELDS: dict[str, frozenset[str]] = {
     "cot": frozenset(),
     "no_cot": frozenset(),
     "coconut": frozenset(
-        {"c_thought", "max_latent_stage", "epochs_per_stage", "pad_latent_to_max", "uniform_prob"}
+        {
+            "c_thought",
+            "max_latent_stage",
+            "epochs_per_stage",
+            "pad_latent_to_max",
+            "uniform_prob",
+            "first_stage",
+        }
     ),
-    "icot": frozenset({"max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage"}),
+    "icot": frozenset(
+        {"max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage", "first_stage"}
+    ),
     "pause_token": frozenset({"c_thought", "max_latent_stage"}),
     "pause_as_thought": frozenset(
-        {"c_thought", "max_latent_stage", "epochs_per_stage", "pad_latent_to_max", "uniform_prob"}
+        {
+            "c_thought",
+            "max_latent_stage",
+            "epochs_per_stage",
+            "pad_latent_to_max",
+            "uniform_prob",
+            "first_stage",
+        }
     ),
     "no_curriculum": frozenset({"c_thought", "max_latent_stage", "pad_latent_to_max"}),
-    "no_thought": frozenset({"max_latent_stage", "epochs_per_stage", "uniform_prob"}),
+    "no_thought": frozenset(
+        {"max_latent_stage", "epochs_per_stage", "uniform_prob", "first_stage"}
+    ),
 }
 _ALWAYS_USED = frozenset({"name", "reset_optimizer_on_stage"})
 
@@ -74,6 +92,8 @@ class MethodConfig:
         icot_tokens_per_stage: chain-of-thought tokens removed from the front per stage
             by ``icot``.
         reset_optimizer_on_stage: build a fresh optimizer whenever the stage changes.
+        first_stage: stage of epoch 0 for staged methods; 1 when training starts from a
+            CoT checkpoint, whose own training was stage 0 (the paper's GSM8K Coconut).
     """
 
     name: str
@@ -84,13 +104,17 @@ class MethodConfig:
     uniform_prob: float = 0.0
     icot_tokens_per_stage: int = 8
     reset_optimizer_on_stage: bool = True
+    first_stage: int = 0
 
     def __post_init__(self) -> None:
         if self.name not in METHODS:
             raise ValueError(
                 f"method name: unknown method {self.name!r}; expected one of {METHODS}"
             )
-        for field in ("c_thought", "max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage"):
+        for field in (
+            "c_thought", "max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage",
+            "first_stage",
+        ):  # fmt: skip
             _check_int(field, getattr(self, field))
         if self.name in THOUGHT_METHODS and self.c_thought < 1:
             raise ValueError(
@@ -103,6 +127,10 @@ class MethodConfig:
         if self.icot_tokens_per_stage < 1:
             raise ValueError(
                 f"method icot_tokens_per_stage: must be >= 1, got {self.icot_tokens_per_stage}"
+            )
+        if not 0 <= self.first_stage <= self.final_stage:
+            raise ValueError(
+                f"method first_stage: must lie in [0, {self.final_stage}], got {self.first_stage}"
             )
         if not 0.0 <= self.uniform_prob <= 1.0:
             raise ValueError(f"method uniform_prob: must lie in [0, 1], got {self.uniform_prob}")

@@ -21,7 +21,8 @@ def stage_for_epoch(epoch: int, method: MethodConfig) -> int:
         method: the method and its schedule.
 
     Returns:
-        ``min(epoch // epochs_per_stage, max_latent_stage + 1)`` for staged methods,
+        ``min(first_stage + epoch // epochs_per_stage, max_latent_stage + 1)`` for staged
+        methods,
         ``max_latent_stage + 1`` for no_curriculum and 0 otherwise.
 
     Raises:
@@ -33,7 +34,7 @@ def stage_for_epoch(epoch: int, method: MethodConfig) -> int:
         return method.final_stage
     if not method.is_staged:
         return 0
-    return min(epoch // method.epochs_per_stage, method.final_stage)
+    return min(method.first_stage + epoch // method.epochs_per_stage, method.final_stage)
 
 
 def stage_changed(epoch: int, method: MethodConfig) -> bool:
@@ -47,7 +48,9 @@ def schedule_stages(method: MethodConfig) -> tuple[int, ...]:
     """Every stage the schedule of ``method`` trains, in order."""
     if method.name == "no_curriculum":
         return (method.final_stage,)
-    return tuple(range(method.num_stages))
+    if not method.is_staged:
+        return (0,)
+    return tuple(range(method.first_stage, method.num_stages))
 
 
 def example_rng(seed: int, epoch: int, index: int) -> random.Random:

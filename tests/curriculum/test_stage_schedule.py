@@ -41,6 +41,20 @@ def test_coconut_gsm8k(epoch, stage):
     assert stage_for_epoch(epoch, method) == stage
 
 
+def test_first_stage_shifts_the_schedule_of_a_run_started_from_cot():
+    method = MethodConfig(
+        name="coconut", c_thought=2, epochs_per_stage=3, max_latent_stage=3, first_stage=1
+    )
+    assert [stage_for_epoch(e, method) for e in range(12)] == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]
+    assert schedule_stages(method) == (1, 2, 3, 4)
+    assert not stage_changed(0, method)
+
+
+def test_first_stage_past_the_final_stage_is_rejected():
+    with pytest.raises(ValueError, match="first_stage"):
+        MethodConfig(name="coconut", max_latent_stage=3, first_stage=5)
+
+
 @pytest.mark.parametrize(("name", "stage"), [("cot", 0), ("no_cot", 0), ("pause_token", 0)])
 def test_unstaged_methods_stay_at_zero(name, stage):
     method = MethodConfig(name=name, epochs_per_stage=1, max_latent_stage=6)
