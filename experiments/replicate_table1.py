@@ -26,8 +26,8 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
+from coconut.atomic import atomic_write_text
 from coconut.curriculum import METHODS
-from coconut.training.files import atomic_write_text
 from coconut.training.train import CONFIG_DIR, train
 
 log = logging.getLogger("replicate_table1")

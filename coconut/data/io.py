@@ -20,6 +20,7 @@ from typing import Any
 
 from datasets import Dataset
 
+from coconut.atomic import atomic_write_text
 from coconut.data.schema import DataValidationError, Problem, features_for, json_type
 from coconut.data.validation import validate_examples
 
@@ -173,30 +174,6 @@ def load_examples(
     if not kept:
         log.warning("%s: no examples to load", path)
     return cached_dataset(read_records, path, kept, skip=bad, cache_dir=cache_dir)
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes it owner-only
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_examples(

@@ -196,11 +196,11 @@ class Coconut(nn.Module):
 
 
 def shifted_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross entropy: position ``t`` predicts ``labels[t + 1]``."""
-    shift_logits = logits[:, :-1].float()
-    shift_labels = labels[:, 1:]
-    return F.cross_entropy(
-        shift_logits.reshape(-1, shift_logits.shape[-1]),
-        shift_labels.reshape(-1),
-        ignore_index=-100,
-    )
+    """Mean next-token cross entropy: position ``t`` predicts ``labels[t + 1]``.
+
+    The labels are shifted (padded with -100 at the end) rather than the logits sliced,
+    so the ``(B, T, V)`` logits are never copied.
+    """
+    shifted = F.pad(labels, (0, 1), value=-100)[:, 1:]
+    flat = logits.float().reshape(-1, logits.shape[-1])
+    return F.cross_entropy(flat, shifted.reshape(-1), ignore_index=-100)

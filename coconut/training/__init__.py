@@ -12,7 +12,6 @@
 - :mod:`~coconut.training.scoring`: generation-based scoring shared by both entry points;
 - :mod:`~coconut.training.checkpointing`: atomic checkpoints, ``last.ckpt``, best by val/acc;
 - :mod:`~coconut.training.loggers`: W&B (offline without an API key) and CSV;
-- :mod:`~coconut.training.files`: atomic file writes.
 
 The curriculum itself (stages, layouts, collation) lives in :mod:`coconut.curriculum`.
 """

@@ -19,13 +19,13 @@ import lightning as L
 from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
+from coconut.atomic import atomic_write_json
 from coconut.curriculum import SpecialIds, schedule_stages
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.files import atomic_write_json
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import check_context, tokenize_split

@@ -24,6 +24,7 @@ from lightning.pytorch.callbacks import Callback, LearningRateMonitor
 from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedTokenizerBase
 
+from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.curriculum import (
     MethodConfig,
     SpecialIds,
@@ -42,7 +43,6 @@ from coconut.training.checkpointing import (
 )
 from coconut.training.config import accumulate_grad_batches, check_config
 from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.files import atomic_write_json, atomic_write_text
 from coconut.training.loggers import build_loggers
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
