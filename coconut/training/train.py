@@ -4,7 +4,8 @@
 :func:`main` only wraps it with ``@hydra.main``. A run lives in ``paths.output_dir``
 (``outputs/<run_name>`` by default) and holds ``config.yaml``, ``checkpoints/``
 (``last.ckpt`` and the best by ``val/acc``), the tokenizer of scratch models, logs,
-``model/`` (the evaluated weights, ``Coconut.save_pretrained``) and ``results.json``.
+``model/`` (the evaluated weights, ``Coconut.save_pretrained``), ``results.json`` and
+``curves.png`` (validation accuracy and training loss per epoch, stages shaded).
 
 A killed run continues where its last checkpoint left it (epoch, stage, batch, optimizer
 and random state) by repeating the same command: ``resume=auto`` is the default.
@@ -46,6 +47,7 @@ from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.loggers import build_loggers
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
+from coconut.training.plots import plot_run
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_splits
 
@@ -120,6 +122,7 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
     if trainer.is_global_zero:
         module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
         atomic_write_json(run_dir / "results.json", results)
+        plot_run(run_dir)
         log.info("results in %s: %s", run_dir / "results.json", _summary(results))
     return results
 

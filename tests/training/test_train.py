@@ -36,6 +36,7 @@ def test_staged_run_writes_results_config_checkpoints_and_metrics(tiny_cfg, tmp_
     assert json.loads((run / "results.json").read_text()) == results
     assert (run / "config.yaml").is_file() and (run / "model" / "coconut.json").is_file()
     assert (run / "checkpoints" / "last.ckpt").is_file()
+    assert (run / "curves.png").is_file()
     assert results["epochs"] == 4 and results["eval_stage"] == 3  # passed every stage
     assert "best-epoch003" in results["checkpoint"]  # the only final-stage epoch
     rows = _metric_rows(run)
