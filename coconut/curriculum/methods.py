@@ -37,37 +37,17 @@ STAGED_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought", "icot"}
 STEP_CURRICULUM_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought"})
 """Methods that drop whole reasoning steps per stage (and so can mix stages)."""
 
+_SCHEDULE = frozenset({"max_latent_stage", "epochs_per_stage", "first_stage"})
+_STEP_THOUGHTS = _SCHEDULE | {"c_thought", "pad_latent_to_max", "uniform_prob"}
 _USED_FIELDS: dict[str, frozenset[str]] = {
     "cot": frozenset(),
     "no_cot": frozenset(),
-    "coconut": frozenset(
-        {
-            "c_thought",
-            "max_latent_stage",
-            "epochs_per_stage",
-            "pad_latent_to_max",
-            "uniform_prob",
-            "first_stage",
-        }
-    ),
-    "icot": frozenset(
-        {"max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage", "first_stage"}
-    ),
+    "coconut": _STEP_THOUGHTS,
+    "icot": _SCHEDULE | {"icot_tokens_per_stage"},
     "pause_token": frozenset({"c_thought", "max_latent_stage"}),
-    "pause_as_thought": frozenset(
-        {
-            "c_thought",
-            "max_latent_stage",
-            "epochs_per_stage",
-            "pad_latent_to_max",
-            "uniform_prob",
-            "first_stage",
-        }
-    ),
+    "pause_as_thought": _STEP_THOUGHTS,
     "no_curriculum": frozenset({"c_thought", "max_latent_stage", "pad_latent_to_max"}),
-    "no_thought": frozenset(
-        {"max_latent_stage", "epochs_per_stage", "uniform_prob", "first_stage"}
-    ),
+    "no_thought": _SCHEDULE | {"uniform_prob"},
 }
 _ALWAYS_USED = frozenset({"name", "reset_optimizer_on_stage"})
 

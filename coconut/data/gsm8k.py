@@ -70,15 +70,21 @@ def gsm8k_example(row: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[t
     return {QUESTION: question.strip(), STEPS: annotation_steps(reasoning), ANSWER: answer}, []
 
 
-def _convert_rows(rows: list[Any], source: str) -> list[dict[str, Any]]:
+def _row_example(row: Any) -> tuple[dict[str, Any] | None, list[tuple[str | None, str]]]:
+    if not isinstance(row, dict):
+        return None, [(None, f"expected an object, got {json_type(row)}")]
+    return gsm8k_example(row)
+
+
+def _convert(items: list[Any], convert, source: str) -> list[dict[str, Any]]:
+    """Converts every item with ``convert`` (-> record, [(field, message)]) and validates.
+
+    Raises:
+        DataValidationError: listing every item's problems, by index and field.
+    """
     records, problems = [], []
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            problems.append(
-                Problem(index, None, f"expected an object, got {json_type(row)}", source)
-            )
-            continue
-        record, found = gsm8k_example(row)
+    for index, item in enumerate(items):
+        record, found = convert(item)
         problems += [Problem(index, field, message, source) for field, message in found]
         if record is not None:
             records.append(record)
@@ -86,6 +92,10 @@ def _convert_rows(rows: list[Any], source: str) -> list[dict[str, Any]]:
     if problems:
         raise DataValidationError(problems)
     return records
+
+
+def _convert_rows(rows: list[Any], source: str) -> list[dict[str, Any]]:
+    return _convert(rows, _row_example, source)
 
 
 def read_gsm8k_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -116,18 +126,8 @@ def read_icot(path: Path) -> list[dict[str, Any]]:
     Raises:
         DataValidationError: naming the file, example index (with its line) and field.
     """
-    source = str(path)
     lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-    records, problems = [], []
-    for index, line in enumerate(lines):
-        record, found = _icot_line(line)
-        problems += [Problem(index, f, m, source) for f, m in found]
-        if record is not None:
-            records.append(record)
-    problems += validate_examples(records, source=source) if not problems else []
-    if problems:
-        raise DataValidationError(problems)
-    return records
+    return _convert(lines, _icot_line, str(path))
 
 
 def _hub_row(row: dict[str, Any], index: int, split: str) -> dict[str, Any]:
