@@ -1,0 +1,128 @@
+"""``coconut-search``: decode a CoT run with greedy, best-of-N, beam or A* search.
+
+:func:`run_search` is a plain function of the composed ``search`` config (tests call it);
+:func:`main` wraps it with ``@hydra.main``. The run directory gets ``config.yaml``,
+``results.json`` (shaped like a training run's: method, data, model, seed and the split's
+metrics) and ``predictions.json`` (every example's answer, steps and compute).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import hydra
+import torch
+from omegaconf import DictConfig, OmegaConf
+
+from coconut.atomic import atomic_write_json, atomic_write_text
+from coconut.data import load_examples
+from coconut.search.astar import astar_search
+from coconut.search.baselines import beam_search, best_of_n, greedy
+from coconut.search.config import SearchConfig, SearchConfigError
+from coconut.search.counters import ComputeCounter
+from coconut.search.evaluate import Searcher, evaluate_search
+from coconut.search.mdp import Problem, root_state
+from coconut.search.policy import StepPolicy
+from coconut.search.proposers import EnumerateProposer, PolicyProposer
+from coconut.search.runs import load_policy, load_value
+from coconut.search.values import LearnedValue, OracleValue
+from coconut.search.worlds import world_for
+from coconut.training.train import CONFIG_DIR
+
+log = logging.getLogger(__name__)
+
+
+def run_search(cfg: DictConfig) -> dict[str, Any]:
+    """Searches the configured split with the configured method; writes the run dir.
+
+    Raises:
+        SearchConfigError: for an invalid ``search.*`` value (naming the key) or a
+            learned value without ``value=``.
+        FileNotFoundError: for a missing policy run, value run or split file.
+    """
+    search_cfg = SearchConfig.from_mapping(OmegaConf.to_container(cfg.search, resolve=True))
+    needs_value = search_cfg.name != "greedy" and search_cfg.value == "learned"
+    if needs_value and not cfg.value:
+        raise SearchConfigError(
+            f"search={search_cfg.name} with search.value=learned needs value=<coconut-qvalue "
+            "run dir> (or search.value=oracle)"
+        )
+    torch.manual_seed(cfg.seed)
+    model, tokenizer, run_cfg = load_policy(cfg.policy)
+    counter = ComputeCounter()
+    policy = StepPolicy(model, tokenizer, counter, seed=cfg.seed)
+    value = (
+        LearnedValue(load_value(cfg.value), tokenizer.eos_token_id, counter)
+        if needs_value
+        else OracleValue(counter)
+    )
+    split_file = cfg.data.splits.get(cfg.split) or run_cfg.data.splits.get(cfg.split)
+    if not split_file:
+        raise SearchConfigError(f"split={cfg.split!r}: set data.splits.{cfg.split}=<file>")
+    problems = make_problems(load_examples(split_file), tokenizer, cfg.limit)
+    searcher = build_searcher(search_cfg, policy, value, tokenizer)
+    outcome = evaluate_search(searcher, problems, counter)
+    results = {
+        "run_name": cfg.run_name,
+        "method": f"search-{search_cfg.name}",
+        "data": run_cfg.data.name,
+        "model": run_cfg.model.name,
+        "seed": cfg.seed,
+        "policy": str(cfg.policy),
+        "value": str(cfg.value) if needs_value else search_cfg.value,
+        "search": asdict(search_cfg),
+        "split": cfg.split,
+        "split_file": str(split_file),
+        cfg.split: dict(outcome["metrics"]),
+    }
+    run_dir = Path(cfg.paths.output_dir)
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    atomic_write_json(run_dir / "predictions.json", outcome["predictions"])
+    atomic_write_json(run_dir / "results.json", results)
+    metrics = outcome["metrics"]
+    log.info(
+        "%s: acc %.3f, %.1f policy tokens, %.3f s per example -> %s",
+        results["method"], metrics["acc"], metrics["gen_tokens"], metrics["sec_per_example"],
+        run_dir / "results.json",
+    )
+    return results
+
+
+def make_problems(records, tokenizer, limit: int | None = None) -> list[Problem]:
+    """The problems of ``records`` (the first ``limit`` of them)."""
+    count = len(records) if limit is None else min(int(limit), len(records))
+    return [
+        Problem(records[i], root_state(records[i]["question"], tokenizer), i, world_for(records[i]))
+        for i in range(count)
+    ]
+
+
+def build_searcher(
+    cfg: SearchConfig, policy: StepPolicy, value, tokenizer
+) -> Searcher:
+    """The search ``cfg`` names, over ``policy`` and ``value``."""
+    if cfg.proposer == "enumerate":
+        proposer = EnumerateProposer(tokenizer)
+    else:
+        proposer = PolicyProposer(policy, cfg.temperature, cfg.max_step_tokens)
+    if cfg.name == "greedy":
+        return lambda problem: greedy(problem, policy, cfg)
+    if cfg.name == "best_of_n":
+        return lambda problem: best_of_n(problem, policy, value, cfg)
+    if cfg.name == "beam":
+        return lambda problem: beam_search(problem, proposer, value, cfg)
+    return lambda problem: astar_search(problem, proposer, value, cfg)
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="search", version_base="1.3")
+def main(cfg: DictConfig) -> float:
+    """Console entry point: ``coconut-search policy=<run> [search=astar] [value=<run>]``."""
+    results = run_search(cfg)
+    return results[cfg.split]["acc"]
+
+
+if __name__ == "__main__":
+    main()

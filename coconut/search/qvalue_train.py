@@ -1,0 +1,143 @@
+"""``coconut-qvalue``: label states by rollouts of a CoT policy and train the Q-value model.
+
+:func:`train_qvalue` is a plain function of the composed ``qvalue`` config; :func:`main`
+wraps it with ``@hydra.main``. The run directory gets ``labels.jsonl`` (reused when the
+command is repeated), ``model/`` (:class:`~coconut.search.value_model.QValueModel`),
+``results.json`` and ``config.yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import hydra
+import lightning as L
+from lightning.pytorch.loggers import CSVLogger
+from omegaconf import DictConfig, OmegaConf
+from tqdm.auto import tqdm
+
+from coconut.atomic import atomic_write_json, atomic_write_text
+from coconut.data import load_examples
+from coconut.search.cli import make_problems
+from coconut.search.counters import ComputeCounter
+from coconut.search.labeller import Label, RolloutLabeller
+from coconut.search.policy import StepPolicy
+from coconut.search.qvalue_module import QValueLitModule, label_loader
+from coconut.search.runs import load_policy
+from coconut.search.value_model import QValueModel
+from coconut.training.train import CONFIG_DIR
+
+log = logging.getLogger(__name__)
+
+LABELS_FILE = "labels.jsonl"
+
+
+def train_qvalue(cfg: DictConfig) -> dict[str, Any]:
+    """Labels (or reloads labels), trains, validates and saves the Q-value model.
+
+    Raises:
+        ValueError: for invalid label settings, naming the key.
+        FileNotFoundError: for a missing policy run or data file.
+    """
+    _check(cfg)
+    L.seed_everything(cfg.seed, workers=True)
+    run_dir = Path(cfg.paths.output_dir)
+    model, tokenizer, run_cfg = load_policy(cfg.policy)
+    labels, labelling = _labels(cfg, run_cfg, model, tokenizer, run_dir)
+    indices = sorted({x.index for x in labels})
+    n_val = max(1, round(len(indices) * cfg.val_fraction)) if len(indices) > 1 else 0
+    val_ids = set(indices[len(indices) - n_val :])
+    train = [x for x in labels if x.index not in val_ids]
+    val = [x for x in labels if x.index in val_ids] or train
+    pad = tokenizer.eos_token_id
+    module = QValueLitModule(
+        QValueModel.from_policy(Path(cfg.policy) / "model"), hydra.utils.instantiate(cfg.optimizer)
+    )
+    trainer = hydra.utils.instantiate(
+        cfg.trainer, default_root_dir=str(run_dir), logger=CSVLogger(str(run_dir), name="logs")
+    )
+    start = time.perf_counter()
+    trainer.fit(
+        module,
+        label_loader(train, pad, cfg.batch_size, shuffle=True, seed=cfg.seed),
+        label_loader(val, pad, cfg.batch_size, shuffle=False),
+    )
+    metrics = trainer.validate(module, label_loader(val, pad, cfg.batch_size, False), verbose=False)
+    results = {
+        "run_name": cfg.run_name,
+        "method": "qvalue",
+        "data": run_cfg.data.name,
+        "model": run_cfg.model.name,
+        "seed": cfg.seed,
+        "policy": str(cfg.policy),
+        "labels": labelling,
+        "train_states": len(train),
+        "val_states": len(val),
+        "val_positive_rate": sum(x.label for x in val) / max(len(val), 1),
+        "val": {k.split("/", 1)[1]: float(v) for k, v in metrics[0].items()},
+        "train_seconds": time.perf_counter() - start,
+    }
+    module.model.save_pretrained(run_dir / "model", tokenizer)
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    atomic_write_json(run_dir / "results.json", results)
+    log.info("Q-value model in %s: val %s", run_dir / "model", results["val"])
+    return results
+
+
+def _check(cfg: DictConfig) -> None:
+    for key in ("rollouts", "trajectories", "max_new_tokens"):
+        value = cfg.labels[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"labels.{key} must be an integer >= 1, got {value!r}")
+    if not isinstance(cfg.labels.temperature, (int, float)) or cfg.labels.temperature < 0:
+        raise ValueError(f"labels.temperature must be a number >= 0, got {cfg.labels.temperature!r}")
+    if not 0 <= cfg.val_fraction < 1:
+        raise ValueError(f"val_fraction must be in [0, 1), got {cfg.val_fraction!r}")
+
+
+def _labels(cfg, run_cfg, model, tokenizer, run_dir: Path) -> tuple[list[Label], dict[str, Any]]:
+    path = run_dir / LABELS_FILE
+    meta_path = run_dir / "labels.json"
+    if path.is_file() and meta_path.is_file():
+        log.info("reusing the labels in %s", path)
+        labels = [Label(**json.loads(line)) for line in path.read_text().splitlines() if line]
+        return labels, json.loads(meta_path.read_text())
+    data_file = cfg.data.file or run_cfg.data.splits.train
+    problems = make_problems(load_examples(data_file), tokenizer, cfg.data.limit)
+    counter = ComputeCounter()
+    labeller = RolloutLabeller(
+        StepPolicy(model, tokenizer, counter, seed=cfg.seed),
+        n=cfg.labels.rollouts,
+        temperature=cfg.labels.temperature,
+        max_new_tokens=cfg.labels.max_new_tokens,
+    )
+    start, labels = time.perf_counter(), []
+    for problem in tqdm(problems, desc="labelling"):
+        labels += labeller.label_problem(problem, cfg.labels.trajectories, cfg.labels.include_gold)
+    meta = {
+        "file": str(data_file),
+        "examples": len(problems),
+        "states": len(labels),
+        "positive_rate": sum(x.label for x in labels) / max(len(labels), 1),
+        **{k: cfg.labels[k] for k in ("rollouts", "trajectories", "temperature", "include_gold")},
+        "seconds": time.perf_counter() - start,
+        **counter.as_dict(),
+    }
+    lines = "".join(json.dumps({"index": x.index, "ids": list(x.ids), "label": x.label}) + "\n" for x in labels)
+    atomic_write_text(path, lines)
+    atomic_write_json(meta_path, meta)
+    return labels, meta
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="qvalue", version_base="1.3")
+def main(cfg: DictConfig) -> float:
+    """Console entry point: ``coconut-qvalue policy=<cot run> [labels.rollouts=4]``."""
+    return train_qvalue(cfg)["val"]["loss"]
+
+
+if __name__ == "__main__":
+    main()
