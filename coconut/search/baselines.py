@@ -11,7 +11,7 @@ from coconut.search.result import SearchResult
 
 def greedy(problem: Problem, policy: StepPolicy, cfg: SearchConfig) -> SearchResult:
     """One greedy rollout of the policy, as ``coconut-eval`` decodes a CoT run."""
-    (state, finished), = _rollouts(problem, policy, 1, 0.0, cfg.max_new_tokens)
+    ((state, finished),) = _rollouts(problem, policy, 1, 0.0, cfg.max_new_tokens)
     return SearchResult(state, finished, 0.0, 1)
 
 
@@ -25,8 +25,8 @@ def best_of_n(
     """
     rollouts = _rollouts(problem, policy, cfg.n, cfg.temperature, cfg.max_new_tokens)
     scores = value(problem, [state for state, _ in rollouts])
-    ranked = [(finished, score, -i) for i, ((_, finished), score) in enumerate(zip(rollouts, scores, strict=True))]
-    best = max(range(len(rollouts)), key=lambda i: ranked[i])
+    # finished first, then highest Q̂, then the earliest sample
+    best = max(range(len(rollouts)), key=lambda i: (rollouts[i][1], scores[i], -i))
     state, finished = rollouts[best]
     return SearchResult(state, finished, float(scores[best]), len(rollouts))
 

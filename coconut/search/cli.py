@@ -85,7 +85,10 @@ def run_search(cfg: DictConfig) -> dict[str, Any]:
     metrics = outcome["metrics"]
     log.info(
         "%s: acc %.3f, %.1f policy tokens, %.3f s per example -> %s",
-        results["method"], metrics["acc"], metrics["gen_tokens"], metrics["sec_per_example"],
+        results["method"],
+        metrics["acc"],
+        metrics["gen_tokens"],
+        metrics["sec_per_example"],
         run_dir / "results.json",
     )
     return results
@@ -100,9 +103,7 @@ def make_problems(records, tokenizer, limit: int | None = None) -> list[Problem]
     ]
 
 
-def build_searcher(
-    cfg: SearchConfig, policy: StepPolicy, value, tokenizer
-) -> Searcher:
+def build_searcher(cfg: SearchConfig, policy: StepPolicy, value, tokenizer) -> Searcher:
     """The search ``cfg`` names, over ``policy`` and ``value``."""
     if cfg.proposer == "enumerate":
         proposer = EnumerateProposer(tokenizer)

@@ -44,8 +44,10 @@ def evaluate_search(
         finished += result.finished
         expansions += result.expansions
         predictions.append(_prediction(problem, result, gold, predicted))
-    return {"metrics": _metrics(total, len(problems), correct, finished, expansions),
-            "predictions": predictions}
+    return {
+        "metrics": _metrics(total, len(problems), correct, finished, expansions),
+        "predictions": predictions,
+    }
 
 
 def _prediction(

@@ -57,17 +57,12 @@ class RolloutLabeller:
         samples = self.policy.sample(
             [s.ids for s in open_states], self.n, self.temperature, self.max_new_tokens, "eos"
         )
-        best = iter(
-            max(self._correct(sample.ids, gold) for sample in row) for row in samples
-        )
+        best = iter(max(self._correct(sample.ids, gold) for sample in row) for row in samples)
         return [
-            float(normalize_answer(s.answer) == gold) if s.finished else next(best)
-            for s in states
+            float(normalize_answer(s.answer) == gold) if s.finished else next(best) for s in states
         ]
 
-    def label_problem(
-        self, problem: Problem, trajectories: int, include_gold: bool
-    ) -> list[Label]:
+    def label_problem(self, problem: Problem, trajectories: int, include_gold: bool) -> list[Label]:
         """Labels every prefix (after each step) of sampled trajectories of ``problem``.
 
         Args:
@@ -93,7 +88,9 @@ class RolloutLabeller:
         text = self.policy.tokenizer.decode(list(ids))
         if self.policy.eos not in ids:
             return 0.0
-        return float(normalize_answer(extract_answer(text, self.policy.tokenizer.eos_token)) == gold)
+        return float(
+            normalize_answer(extract_answer(text, self.policy.tokenizer.eos_token)) == gold
+        )
 
 
 def _prefixes(root: State, paths: Iterable[Sequence]) -> list[State]:

@@ -99,9 +99,7 @@ class StepPolicy:
         ids, mask = _left_pad(rows, self.eos)
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
         self.counter.policy_prompt_tokens += int(mask.sum())
-        out = self.model(
-            input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True
-        )
+        out = self.model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True)
         self.counter.policy_forward_passes += 1
         done = torch.zeros(len(rows), dtype=torch.bool)
         next_pos, tokens = positions[:, -1:] + 1, []

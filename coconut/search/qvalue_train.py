@@ -94,7 +94,9 @@ def _check(cfg: DictConfig) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"labels.{key} must be an integer >= 1, got {value!r}")
     if not isinstance(cfg.labels.temperature, (int, float)) or cfg.labels.temperature < 0:
-        raise ValueError(f"labels.temperature must be a number >= 0, got {cfg.labels.temperature!r}")
+        raise ValueError(
+            f"labels.temperature must be a number >= 0, got {cfg.labels.temperature!r}"
+        )
     if not 0 <= cfg.val_fraction < 1:
         raise ValueError(f"val_fraction must be in [0, 1), got {cfg.val_fraction!r}")
 
@@ -127,7 +129,9 @@ def _labels(cfg, run_cfg, model, tokenizer, run_dir: Path) -> tuple[list[Label],
         "seconds": time.perf_counter() - start,
         **counter.as_dict(),
     }
-    lines = "".join(json.dumps({"index": x.index, "ids": list(x.ids), "label": x.label}) + "\n" for x in labels)
+    lines = "".join(
+        json.dumps({"index": x.index, "ids": list(x.ids), "label": x.label}) + "\n" for x in labels
+    )
     atomic_write_text(path, lines)
     atomic_write_json(meta_path, meta)
     return labels, meta

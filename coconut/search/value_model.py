@@ -75,4 +75,4 @@ class QValueModel(nn.Module):
     @classmethod
     def from_policy(cls, policy_dir: str | Path) -> QValueModel:
         """A new model whose LM is the policy's (a ``Coconut.save_pretrained`` directory)."""
-        return cls(AutoModelForCausalLM.from_pretrained(policy_dir))
+        return cls(AutoModelForCausalLM.from_pretrained(policy_dir)).train()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from conftest import tiny_gpt2
+from scripted import tiny_gpt2
 
 from coconut.search import State, Step, astar_search
 from coconut.search.cli import build_searcher, make_problems

@@ -8,7 +8,7 @@ after the first of its longest row.
 from __future__ import annotations
 
 import pytest
-from conftest import tiny_gpt2
+from scripted import tiny_gpt2
 
 from coconut.search import ComputeCounter, State, astar_search, beam_search, best_of_n, greedy
 from coconut.search.config import SearchConfig
@@ -74,7 +74,7 @@ def test_beam_counts(setup):
 
 
 def test_step_budget_cuts_a_step_and_drops_it(setup):
-    counter, policy, value, problem = setup
+    counter, policy, _, problem = setup
     proposer = PolicyProposer(policy, 0.0, max_step_tokens=1)
     assert proposer.propose(problem, [problem.root], 1) == [[]]
     assert counter.policy_tokens == 1 and counter.policy_forward_passes == 1

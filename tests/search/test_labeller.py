@@ -7,7 +7,7 @@ otherwise, so the best of N rollouts is right with probability 1 - (1 - p)^N.
 from __future__ import annotations
 
 import pytest
-from conftest import EOS, bigram
+from scripted import EOS, bigram
 
 from coconut.search import ComputeCounter, State, Step
 from coconut.search.labeller import RolloutLabeller
