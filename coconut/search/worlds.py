@@ -1,5 +1,7 @@
 """Task rules a search can check: the question's facts, process rewards and the oracle Q.
 
+ProntoQA's world lives in :mod:`coconut.search.prontoqa_world`.
+
 A *world* is built from one record. ProsQA worlds know the stated facts (the question's
 sentences), so they can list the exact candidate steps from the current node, reward a
 step that states a fact continuing the chain, and give the oracle Q: is the gold target
@@ -17,6 +19,7 @@ from typing import Any
 from coconut.data import normalize_answer
 from coconut.data.prosqa_text import parse_fact, parse_query, split_sentences
 from coconut.search.mdp import ANSWER_PREFIX
+from coconut.search.prontoqa_world import ProntoQAWorld
 
 _EQUATION = re.compile(r"<<([^<>=]+)=([^<>]+)>>")
 _ARITHMETIC = re.compile(r"^[\d\s.+\-*/()]+$")
@@ -141,20 +144,22 @@ class CalculatorWorld:
         return float(all(_equation_holds(e, v) for e, v in _EQUATION.findall(step)))
 
     def candidates(self, steps: Sequence[str]) -> list[str]:
-        raise ValueError("search.proposer=enumerate needs ProsQA questions; GSM8K has no facts")
+        raise ValueError("search.proposer=enumerate needs ProsQA or ProntoQA; GSM8K has no facts")
 
     def oracle_q(self, steps: Sequence[str], answer: str | None) -> float:
         """The oracle is known only for the answer line (is it right?)."""
         if answer is None:
-            raise ValueError("search.value=oracle needs ProsQA questions (GSM8K has no oracle)")
+            raise ValueError("search.value=oracle needs ProsQA or ProntoQA (GSM8K has no oracle)")
         return float(normalize_answer(answer) == self.gold)
 
 
-def world_for(record: Mapping[str, Any]) -> ProsQAWorld | CalculatorWorld:
-    """The world of ``record``: ProsQA when its question ends with a ProsQA query."""
+def world_for(record: Mapping[str, Any]) -> ProsQAWorld | ProntoQAWorld | CalculatorWorld:
+    """The world of ``record``: ProsQA or ProntoQA by the closing question, else GSM8K."""
     sentences = split_sentences(record["question"])
     if sentences and parse_query(sentences[-1]) is not None:
         return ProsQAWorld.from_record(record)
+    if sentences and sentences[-1].startswith("True or false:"):
+        return ProntoQAWorld.from_record(record)
     gold = record.get("answer")
     return CalculatorWorld(None if gold is None else normalize_answer(gold))
 

@@ -111,3 +111,15 @@ def test_lambda_weighs_the_heuristic_against_g():
     assert lazy.answer == "x"
     eager = astar_search(_problem(), ScriptedProposer(tree), scripted_value(q), SearchConfig())
     assert eager.answer == "y"
+
+
+def test_oracle_astar_with_enumerate_solves_generated_prontoqa(prosqa_tokenizer):
+    from coconut.data import generate_prontoqa
+
+    records = generate_prontoqa(n=100, seed=7)
+    counter = ComputeCounter()
+    cfg = SearchConfig(name="astar", value="oracle", proposer="enumerate", max_expansions=200)
+    search = build_searcher(cfg, None, OracleValue(counter), prosqa_tokenizer)
+    problems = make_problems(records, prosqa_tokenizer)
+    solved = sum(search(p).answer == p.record["answer"] for p in problems)
+    assert solved / len(problems) >= 0.99

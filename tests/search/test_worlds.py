@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coconut.search.prontoqa_world import ProntoQAWorld
 from coconut.search.worlds import CalculatorWorld, ProsQAWorld, world_for
 
 RECORD = {
@@ -64,3 +65,37 @@ def test_calculator_rewards_and_no_oracle_for_gsm8k():
         world.oracle_q([], None)
     with pytest.raises(ValueError, match=r"search\.proposer=enumerate"):
         world.candidates([])
+
+
+PRONTO = {
+    "question": "Every wumpus is a yumpus. Yumpuses are not hot. Each wumpus is a rempus. "
+    "Rempuses are dumpuses. Each dumpus is hot. Max is a wumpus. True or false: Max is hot.",
+    "steps": [
+        "Max is a wumpus. Each wumpus is a rempus.",
+        "Max is a rempus. Rempuses are dumpuses.",
+        "Max is a dumpus. Each dumpus is hot.",
+        "Max is hot.",
+    ],
+    "answer": "True",
+}
+
+
+def test_prontoqa_world_walks_the_rules():
+    world = world_for(PRONTO)
+    assert isinstance(world, ProntoQAWorld)
+    assert world.candidates([]) == [
+        "Max is a wumpus. Every wumpus is a yumpus.",
+        "Max is a wumpus. Each wumpus is a rempus.",
+    ]
+    steps = PRONTO["steps"]
+    assert world.candidates(steps[:3]) == ["Max is hot."]
+    assert world.candidates(steps) == ["### True"]
+    # through yumpus the queried property is "not hot": the answer would be False
+    wrong = ["Max is a wumpus. Every wumpus is a yumpus.", "Max is a yumpus. Yumpuses are not hot."]
+    assert world.candidates([*wrong, "Max is not hot."]) == ["### False"]
+    assert world.oracle_q(wrong, None) == 0.0  # derives "not hot": the wrong answer
+    assert world.oracle_q(steps[:1], None) == 1.0
+    assert world.oracle_q([*wrong, "Max is not hot."], "False") == 0.0
+    assert world.oracle_q(steps, "True") == 1.0
+    assert world.reward([], steps[0], None) == 1.0
+    assert world.reward([], steps[1], None) == 0.0  # skips the first hop
