@@ -126,8 +126,8 @@ def _labels(cfg, run_cfg, model, tokenizer, run_dir: Path) -> tuple[list[Label],
         "states": len(labels),
         "positive_rate": sum(x.label for x in labels) / max(len(labels), 1),
         **{k: cfg.labels[k] for k in ("rollouts", "trajectories", "temperature", "include_gold")},
-        "seconds": time.perf_counter() - start,
         **counter.as_dict(),
+        "seconds": time.perf_counter() - start,
     }
     lines = "".join(
         json.dumps({"index": x.index, "ids": list(x.ids), "label": x.label}) + "\n" for x in labels

@@ -69,6 +69,7 @@ def test_qvalue_training_then_learned_astar_and_baselines(policy_run, tmp_path):
         len(lines) == results["labels"]["states"] == results["train_states"] + results["val_states"]
     )
     assert results["labels"]["policy_tokens"] > 0 and 0 <= results["val"]["acc"] <= 1
+    assert results["labels"]["seconds"] > 0
     assert (qrun / "model" / "value_head.safetensors").is_file()
     for search in ("astar", "beam", "best_of_n", "greedy"):
         out = tmp_path / search
