@@ -1,6 +1,7 @@
 """Tabulate search runs (``coconut-search``) beside training runs (``coconut-train``).
 
-Every argument is a run directory holding ``results.json``; the table gives, per run, the
+Every argument is a run directory holding ``results.json`` or a ``coconut-eval`` output
+file; the table gives, per run, the
 method, the accuracy on the evaluated split, the policy tokens (generated tokens,
 latent thoughts included for Coconut runs), the forward passes and the wall time per
 example. ``--plot`` also draws accuracy against policy tokens and against seconds.
@@ -17,7 +18,9 @@ from pathlib import Path
 
 
 def row(run_dir: Path) -> dict:
-    """The table row of one run (its results.json)."""
+    """The table row of one run (its results.json) or of a ``coconut-eval`` output file."""
+    if run_dir.is_file():
+        return eval_row(run_dir)
     results = json.loads((run_dir / "results.json").read_text())
     split = results.get("split", "test")
     metrics = results[split]
@@ -34,6 +37,21 @@ def row(run_dir: Path) -> dict:
         "passes": metrics["forward_passes"],
         "seconds": metrics["sec_per_example"],
         "n": int(metrics["num_examples"]),
+    }
+
+
+def eval_row(path: Path) -> dict:
+    """The row of a ``coconut-eval`` output (greedy decoding of a training run)."""
+    results = json.loads(path.read_text())
+    trained = json.loads((Path(results["run_dir"]) / "results.json").read_text())
+    return {
+        "run": Path(results["run_dir"]).name,
+        "method": f"{trained['method']} (coconut-eval, stage {results['stage']})",
+        "acc": results["acc"],
+        "tokens": results["gen_tokens"],
+        "passes": results["forward_passes"],
+        "seconds": results["sec_per_example"],
+        "n": int(results["num_examples"]),
     }
 
 
@@ -58,15 +76,15 @@ def plot(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4), sharey=True)
     for ax, key, name in [(axes[0], "tokens", "policy tokens / example"),
                           (axes[1], "seconds", "seconds / example")]:  # fmt: skip
-        for r in rows:
-            ax.scatter(r[key], r["acc"])
-            ax.annotate(r["method"], (r[key], r["acc"]), fontsize=7)
+        for i, r in enumerate(rows):
+            ax.scatter(r[key], r["acc"], marker="osD^v<>ph*"[i % 10], label=r["method"])
         ax.set_xscale("symlog")
         ax.set_xlabel(name)
     axes[0].set_ylabel("accuracy")
+    axes[1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
@@ -76,7 +94,7 @@ def main() -> None:
     parser.add_argument("runs", nargs="+", type=Path)
     parser.add_argument("--plot", type=Path, default=None)
     args = parser.parse_args()
-    rows = [row(r) for r in args.runs if (r / "results.json").is_file()]
+    rows = [row(r) for r in args.runs if r.is_file() or (r / "results.json").is_file()]
     print(markdown(rows))
     if args.plot:
         plot(rows, args.plot)

@@ -62,5 +62,7 @@ def _choose(
         best = max(finished, key=lambda n: n.f)  # max keeps the first of equal f
         return SearchResult(best.state, True, best.f, expansions)
     candidates = partial + [n for n in queued if not n.state.finished]
+    # the root (no step yet) only when nothing else was reached
+    candidates = [n for n in candidates if n.depth > 0] or candidates
     best = max(candidates, key=lambda n: (n.f, n.depth))
     return SearchResult(best.state, False, best.f, expansions)
