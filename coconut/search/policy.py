@@ -52,10 +52,11 @@ class StepPolicy:
         self.counter = counter if counter is not None else ComputeCounter()
         self.eos = int(tokenizer.eos_token_id)
         self.newline_ids = newline_token_ids(tokenizer)
-        self._newline = torch.zeros(len(tokenizer), dtype=torch.bool)
+        config = getattr(model, "config", None)
+        vocab = max(len(tokenizer), getattr(config, "vocab_size", 0) or 0)  # (a padded LM head)
+        self._newline = torch.zeros(vocab, dtype=torch.bool)
         self._newline[list(self.newline_ids)] = True
         self.generator = torch.Generator().manual_seed(seed)
-        config = getattr(model, "config", None)
         self.context = getattr(config, "n_positions", None) or getattr(
             config, "max_position_embeddings", None
         )
