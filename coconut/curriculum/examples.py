@@ -1,4 +1,4 @@
-"""Tokenized examples and the ids of the special tokens used to lay them out.
+"""Tokenized examples: a record as token ids, in the training text format.
 
 A record ``{"question": str, "steps": list[str], "answer": str}`` becomes a
 :class:`TokenizedExample` in the training text format: the question and every step end
@@ -11,44 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
-
-from coconut.model.tokens import LatentTokenIds
-
-
-@dataclass(frozen=True)
-class SpecialIds:
-    """Token ids the layouts need.
-
-    Attributes:
-        start_latent: ``<|start-latent|>`` (bot).
-        latent: ``<|latent|>``.
-        end_latent: ``<|end-latent|>`` (eot).
-        pause: ``<|pause|>``.
-        eos: end of sequence; also the padding id.
-    """
-
-    start_latent: int
-    latent: int
-    end_latent: int
-    pause: int
-    eos: int
-
-    @classmethod
-    def from_latent_ids(cls, ids: LatentTokenIds, eos: int) -> SpecialIds:
-        """Builds from the model's :class:`~coconut.model.tokens.LatentTokenIds`."""
-        return cls(ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id, eos)
-
-    @classmethod
-    def from_tokenizer(cls, tokenizer: PreTrainedTokenizerBase) -> SpecialIds:
-        """Looks the four markers and eos up in ``tokenizer``.
-
-        Raises:
-            ValueError: if a marker is missing (call ``add_latent_tokens`` first) or the
-                tokenizer has no eos token.
-        """
-        if tokenizer.eos_token_id is None:
-            raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
-        return cls.from_latent_ids(LatentTokenIds.from_tokenizer(tokenizer), tokenizer.eos_token_id)
 
 
 @dataclass(frozen=True)

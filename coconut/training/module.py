@@ -20,7 +20,7 @@ import torch
 from lightning.pytorch.strategies import FSDPStrategy
 from transformers import PreTrainedTokenizerBase, get_scheduler
 
-from coconut.curriculum import MethodConfig, stage_changed, stage_for_epoch
+from coconut.curriculum import Method, stage_changed, stage_for_epoch
 from coconut.model import Coconut
 from coconut.training.scoring import EvalTally, score_batch
 
@@ -46,7 +46,7 @@ class CoconutLitModule(L.LightningModule):
         self,
         model: Coconut,
         tokenizer: PreTrainedTokenizerBase,
-        method: MethodConfig,
+        method: Method,
         optimizer: OptimizerFactory,
         *,
         scheduler: str = "constant",

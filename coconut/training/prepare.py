@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from transformers import PreTrainedTokenizerBase
 
 from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
+    Method,
+    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
@@ -44,8 +44,8 @@ def tokenize_split(
 
 def check_context(
     splits: Mapping[str, Sequence[TokenizedExample]],
-    method: MethodConfig,
-    ids: SpecialIds,
+    method: Method,
+    ids: TokenIds,
     context: int | None,
     max_new_tokens: int,
     eval_stage: int | None = None,

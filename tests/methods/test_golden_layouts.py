@@ -22,7 +22,7 @@ import pytest
 
 from coconut.curriculum import (
     METHODS,
-    SpecialIds,
+    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
@@ -33,10 +33,10 @@ from coconut.curriculum import (
     stage_changed,
     stage_for_epoch,
 )
-from coconut.curriculum import MethodConfig as _make_method
+from coconut.curriculum import build_method as _make_method
 
 GOLDEN = Path(__file__).with_name("golden_layouts.json")
-IDS = SpecialIds(start_latent=90, latent=91, end_latent=92, pause=93, eos=99)
+IDS = TokenIds(start_latent=90, latent=91, end_latent=92, pause=93, eos=99)
 BASE = {
     "c_thought": 1,
     "max_latent_stage": 2,
