@@ -17,7 +17,8 @@ from pathlib import Path
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
-from coconut.curriculum.examples import check_record
+from coconut.curriculum.text_format import record_texts as _record_pieces
+from coconut.data.schema import check_record
 from coconut.model.tokens import SPECIAL_TOKENS
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,7 @@ def record_texts(records: Iterable[Mapping]) -> Iterator[str]:
     """The texts of ``{question, steps, answer}`` records, in the training text format."""
     for i, record in enumerate(records):
         check_record(record, i)
-        yield record["question"] + "\n"
-        yield from (step + "\n" for step in record["steps"])
-        yield "### " + record["answer"]
+        yield from _record_pieces(record)
 
 
 def load_or_train_tokenizer(
