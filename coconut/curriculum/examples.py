@@ -9,7 +9,7 @@ reads ``"### " + answer``), followed by the eos token. Records are checked by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
@@ -57,6 +57,35 @@ def tokenize_example(
         raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
     encoded = tokenizer(record_texts(record), add_special_tokens=False)["input_ids"]
     return _from_encoded(encoded, tokenizer.eos_token_id)
+
+
+def tokenize_batch(
+    records: Sequence[Mapping],
+    tokenizer: PreTrainedTokenizerBase,
+    *,
+    first_index: int = 0,
+    source: str | None = None,
+) -> list[TokenizedExample]:
+    """:func:`tokenize_example` of many records, with one call to the tokenizer.
+
+    Args:
+        records: the examples.
+        tokenizer: tokenizer with an eos token.
+        first_index: index of ``records[0]`` in its file, for error messages.
+        source: the file, for error messages.
+    """
+    for i, record in enumerate(records):
+        check_record(record, first_index + i, source)
+    if tokenizer.eos_token_id is None:
+        raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
+    pieces = [record_texts(record) for record in records]
+    flat = [text for texts in pieces for text in texts]
+    encoded = tokenizer(flat, add_special_tokens=False)["input_ids"] if flat else []
+    examples, start = [], 0
+    for texts in pieces:
+        examples.append(_from_encoded(encoded[start : start + len(texts)], tokenizer.eos_token_id))
+        start += len(texts)
+    return examples
 
 
 def _from_encoded(encoded: list[list[int]], eos: int) -> TokenizedExample:
