@@ -44,7 +44,7 @@ from coconut.training.hydra_app import CONFIG_DIR, hydra_entry
 from coconut.training.loggers import build_loggers
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
-from coconut.training.plots import plot_run
+from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_splits
 
@@ -118,7 +118,6 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
     if trainer.is_global_zero:
         module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
         atomic_write_json(run_dir / "results.json", results)
-        plot_run(run_dir)
         log.info("results in %s: %s", run_dir / "results.json", _summary(results))
     return results
 
@@ -182,6 +181,7 @@ def _build_trainer(
         curriculum,
         LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps),
         best,
+        PlotCurves(run_dir),
         *extra,
     ]
     loggers = build_loggers(cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True))
