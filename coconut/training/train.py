@@ -250,3 +250,7 @@ main = hydra_entry(_run, "train")
 """Console entry point: ``coconut-train [overrides]`` (configs from ``pkg://coconut.conf``)."""
 
 __all__ = ["CONFIG_DIR", "main", "train"]
+
+
+if __name__ == "__main__":
+    main()
