@@ -1,7 +1,8 @@
 """``coconut-search``: decode a CoT run with greedy, best-of-N, beam or A* search.
 
 :func:`run_search` is a plain function of the composed ``search`` config (tests call it);
-:func:`main` wraps it with ``@hydra.main``. The run directory gets ``config.yaml``,
+:func:`main` wraps it with ``hydra.main`` on the packaged configs
+(:func:`~coconut.training.hydra_app.hydra_entry`). The run directory gets ``config.yaml``,
 ``results.json`` (shaped like a training run's: method, data, model, seed and the split's
 metrics) and ``predictions.json`` (every example's answer, steps and compute).
 """
@@ -13,7 +14,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import hydra
 import torch
 from omegaconf import DictConfig, OmegaConf
 
@@ -30,7 +30,7 @@ from coconut.search.proposers import EnumerateProposer, PolicyProposer
 from coconut.search.runs import load_policy, load_value
 from coconut.search.values import LearnedValue, OracleValue
 from coconut.search.worlds import world_for
-from coconut.training.train import CONFIG_DIR
+from coconut.training.hydra_app import hydra_entry
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +118,15 @@ def build_searcher(cfg: SearchConfig, policy: StepPolicy, value, tokenizer) -> S
     return lambda problem: astar_search(problem, proposer, value, cfg)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="search", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    """Console entry point: ``coconut-search policy=<run> [search=astar] [value=<run>]``."""
+def _run(cfg: DictConfig) -> float:
+    """Runs the composed ``search`` config; returns the metric for sweepers."""
     results = run_search(cfg)
     return results[cfg.split]["acc"]
+
+
+main = hydra_entry(_run, "search")
+"""Console entry point: ``coconut-search policy=<run> [search=astar] [value=<run>]`` (configs
+from ``pkg://coconut.conf``)."""
 
 
 if __name__ == "__main__":

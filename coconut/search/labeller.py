@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from coconut.curriculum import extract_answer
+from coconut.curriculum.text_format import ANSWER_MARKER, extract_answer
 from coconut.data import normalize_answer
 from coconut.search.mdp import Problem, State, encode_step, split_steps
 from coconut.search.policy import StepPolicy
@@ -78,7 +78,7 @@ class RolloutLabeller:
             paths.append(split_steps(sample.ids, tokenizer, self.policy.newline_ids))
         if include_gold:
             record = problem.record
-            texts = [*record["steps"], "### " + record["answer"]]
+            texts = [*record["steps"], f"{ANSWER_MARKER} {record['answer']}"]
             paths.append([encode_step(t, tokenizer) for t in texts])
         states = _distinct(_prefixes(problem.root, paths))
         labels = self.label(states, problem.record["answer"])

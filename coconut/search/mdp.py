@@ -14,9 +14,9 @@ from typing import Any
 
 from transformers import PreTrainedTokenizerBase
 
-from coconut.curriculum import extract_answer
+from coconut.curriculum.text_format import ANSWER_MARKER, extract_answer
 
-ANSWER_PREFIX = "###"
+ANSWER_PREFIX = ANSWER_MARKER
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """``coconut-qvalue``: label states by rollouts of a CoT policy and train the Q-value model.
 
 :func:`train_qvalue` is a plain function of the composed ``qvalue`` config; :func:`main`
-wraps it with ``@hydra.main``. The run directory gets ``labels.jsonl`` (reused when the
-command is repeated), ``model/`` (:class:`~coconut.search.value_model.QValueModel`),
-``results.json`` and ``config.yaml``.
+wraps it with ``hydra.main`` on the packaged configs (``pkg://coconut.conf``). The run
+directory gets ``labels.jsonl`` (reused when the command is repeated), ``model/``
+(:class:`~coconut.search.value_model.QValueModel`), ``results.json`` and ``config.yaml``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from coconut.search.policy import StepPolicy
 from coconut.search.qvalue_module import QValueLitModule, label_loader
 from coconut.search.runs import load_policy
 from coconut.search.value_model import QValueModel
-from coconut.training.train import CONFIG_DIR
+from coconut.training.hydra_app import hydra_entry
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +137,14 @@ def _labels(cfg, run_cfg, model, tokenizer, run_dir: Path) -> tuple[list[Label],
     return labels, meta
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="qvalue", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    """Console entry point: ``coconut-qvalue policy=<cot run> [labels.rollouts=4]``."""
+def _run(cfg: DictConfig) -> float:
+    """Runs the composed ``qvalue`` config; returns the metric for sweepers."""
     return train_qvalue(cfg)["val"]["loss"]
+
+
+main = hydra_entry(_run, "qvalue")
+"""Console entry point: ``coconut-qvalue policy=<cot run> [labels.rollouts=4]`` (configs from
+``pkg://coconut.conf``)."""
 
 
 if __name__ == "__main__":

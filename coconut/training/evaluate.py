@@ -20,17 +20,17 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import SpecialIds, schedule_stages
+from coconut.curriculum import TokenIds
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.hydra_app import hydra_entry
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_split
-from coconut.training.train import CONFIG_DIR
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     run_cfg = OmegaConf.load(config_path)
     method = method_config(run_cfg)
     L.seed_everything(cfg.seed)
-    model, tokenizer = _load_model(cfg, run_cfg, run_dir)
-    ids = SpecialIds.from_tokenizer(tokenizer)
+    model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
+    ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
     examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, _source(cfg, run_cfg))
     stage = _stage(cfg, method, run_dir)
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
@@ -93,7 +93,9 @@ def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
 
-def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Coconut, Any]:
+def _load_model(
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, extra_tokens: tuple[str, ...]
+) -> tuple[Coconut, Any]:
     source = Path(run_dir / "model" if cfg.checkpoint == "model" else cfg.checkpoint)
     if cfg.checkpoint == "last":
         source = run_dir / "checkpoints" / LAST
@@ -102,7 +104,7 @@ def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Co
     if source.is_dir() and (source / "coconut.json").is_file():
         return Coconut.from_pretrained(source).eval(), AutoTokenizer.from_pretrained(source)
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
-    model, _ = build_model(run_cfg.model, tokenizer)
+    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens)
     init_weights(model, source)
     return model.eval(), tokenizer
 
@@ -130,10 +132,17 @@ def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
     results = run_dir / "results.json"
     if results.is_file():
         return int(json.loads(results.read_text())["eval_stage"])
-    return schedule_stages(method)[-1]
+    return method.final_stage
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="eval", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    """Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k]``."""
+def _run(cfg: DictConfig) -> float:
+    """Evaluates the composed config; returns the accuracy."""
     return evaluate(cfg)["acc"]
+
+
+main = hydra_entry(_run, "eval")
+"""Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k] [trainer=gpu]``."""
+
+
+if __name__ == "__main__":
+    main()

@@ -27,6 +27,6 @@ def prosqa_records():
 
 @pytest.fixture(scope="session")
 def prosqa_tokenizer(prosqa_records):
-    from coconut.tokenization import record_texts, train_tokenizer
+    from coconut.training.tokenizer import record_texts, train_tokenizer
 
     return train_tokenizer(record_texts(prosqa_records), vocab_size=600)

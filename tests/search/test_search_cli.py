@@ -14,7 +14,8 @@ from hydra import compose, initialize_config_dir
 from coconut.search.cli import run_search
 from coconut.search.config import SearchConfigError
 from coconut.search.qvalue_train import train_qvalue
-from coconut.training.train import CONFIG_DIR, train
+from coconut.training.hydra_app import CONFIG_DIR
+from coconut.training.train import train
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -102,5 +103,5 @@ def test_console_app_reports_invalid_lambda_by_key(policy_run, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO), "HYDRA_FULL_ERROR": "1"}
     args = [sys.executable, "-m", "coconut.search.cli", f"policy={policy_run}",
             "search.value=oracle", "search.lam=-1", f"paths.output_dir={tmp_path}"]  # fmt: skip
-    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=REPO)
+    done = subprocess.run(args, capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode != 0 and "search.lam must be a number >= 0" in done.stderr
