@@ -214,9 +214,17 @@ def _final_evaluation(
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
     best_path = best.best_model_path or None
+    zero_best = best.best_model_score is not None and float(best.best_model_score) == 0.0
+    if best_path and zero_best:
+        log.warning(
+            "val/acc was 0 at every final-stage epoch: the 'best' checkpoint %s is no better "
+            "than any other, so the final evaluation and model/ use the last weights",
+            best_path,
+        )
+        best_path = None
     if cfg.eval.stage is not None:
         stage = cfg.eval.stage
-    elif best_path:
+    elif best_path or zero_best:
         stage = schedule_stages(method)[-1]
     else:
         stage = stage_for_epoch(max(trainer.current_epoch - 1, 0), method)
@@ -224,6 +232,7 @@ def _final_evaluation(
     results: dict[str, Any] = {
         "eval_stage": stage,
         "checkpoint": best_path or "last weights",
+        "val_acc_always_zero": zero_best,
         "best_val_acc": float(best.best_model_score) if best.best_model_score is not None else None,
     }
     splits = ["val"] + (["test"] if cfg.eval.final_split == "test" else [])
