@@ -33,6 +33,7 @@ from coconut.curriculum import (
     schedule_stages,
     stage_for_epoch,
 )
+from coconut.curriculum.methods import STEP_CURRICULUM_METHODS
 from coconut.model import Coconut
 from coconut.training.checkpointing import (
     AtomicCheckpointIO,
@@ -150,7 +151,29 @@ def _prepare(cfg: DictConfig, method: MethodConfig, run_dir: Path) -> _RunInputs
     check_context(
         splits, method, ids, context_length(model), cfg.eval.max_new_tokens, cfg.eval.stage
     )
+    warn_short_curriculum(method, splits["train"])
     return _RunInputs(model, tokenizer, ids, splits, answers)
+
+
+def warn_short_curriculum(method: MethodConfig, train: list[TokenizedExample]) -> bool:
+    """Warns (and returns True) if the last stage leaves reasoning steps in language.
+
+    The paper gives its step-replacing methods as many stages as the longest chain has
+    steps (6 for ProsQA's 3-6); with fewer, the final stage keeps the rest as text.
+    """
+    if method.name not in STEP_CURRICULUM_METHODS or not train:
+        return False
+    longest = max(len(example.steps) for example in train)
+    if method.max_latent_stage >= longest:
+        return False
+    log.warning(
+        "method.max_latent_stage=%d but training examples have up to %d steps: at the final "
+        "stage those keep %d step(s) in language (the paper uses as many stages as steps)",
+        method.max_latent_stage,
+        longest,
+        longest - method.max_latent_stage,
+    )
+    return True
 
 
 def _load_weights(cfg: DictConfig, model: Coconut, resume_from: Path | None) -> None:

@@ -11,10 +11,10 @@ import torch
 from lightning.pytorch.callbacks import Callback
 from safetensors.torch import load_file
 
-from coconut.curriculum import METHODS
+from coconut.curriculum import METHODS, MethodConfig, TokenizedExample
 from coconut.training.checkpointing import CheckpointMismatchError
 from coconut.training.prepare import ContextLengthError
-from coconut.training.train import train
+from coconut.training.train import train, warn_short_curriculum
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -151,3 +151,13 @@ def test_optimizer_is_reset_only_at_stage_switches(tiny_cfg, tmp_path, method, r
     ckpt = torch.load(tmp_path / "run/checkpoints/last.ckpt", weights_only=True)
     steps = {int(s["step"]) for s in ckpt["optimizer_states"][0]["state"].values()}
     assert ckpt["global_step"] == 16 and steps == {adam_steps}
+
+
+def test_short_curriculum_is_warned(caplog):
+    steps = [[1], [2], [3], [4]]
+    examples = [TokenizedExample(question=[5], steps=steps[:n], answer=[6]) for n in (3, 4)]
+    short = MethodConfig(name="coconut", max_latent_stage=2)
+    assert warn_short_curriculum(short, examples)
+    assert "up to 4 steps" in caplog.text and "keep 2 step(s)" in caplog.text
+    assert not warn_short_curriculum(MethodConfig(name="coconut", max_latent_stage=4), examples)
+    assert not warn_short_curriculum(MethodConfig(name="cot", max_latent_stage=2), examples)
