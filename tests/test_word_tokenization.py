@@ -16,8 +16,8 @@ from coconut.word_tokenization import (
     count_unknown,
     load_or_train_word_tokenizer,
     pool_words,
-    word_pieces,
     train_word_tokenizer,
+    word_pieces,
 )
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

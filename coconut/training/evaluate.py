@@ -31,7 +31,13 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import SpecialIds, schedule_stages
+from coconut.curriculum import (
+    MethodConfig,
+    SpecialIds,
+    TokenizedExample,
+    build_prompt,
+    schedule_stages,
+)
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.training.checkpointing import LAST
@@ -39,11 +45,10 @@ from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
-from coconut.curriculum import MethodConfig, TokenizedExample, build_prompt
 from coconut.training.prepare import ContextLengthError, tokenize_split
-from coconut.word_tokenization import count_unknown
 from coconut.training.sources import load_split
 from coconut.training.train import CONFIG_DIR
+from coconut.word_tokenization import count_unknown
 
 log = logging.getLogger(__name__)
 

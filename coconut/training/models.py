@@ -27,12 +27,12 @@ from transformers import (
 
 from coconut.model import Coconut, LatentTokenIds, add_latent_tokens
 from coconut.tokenization import load_or_train_tokenizer
-from coconut.word_tokenization import load_or_train_word_tokenizer
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
     check_weights_match,
     lightning_state_dict,
 )
+from coconut.word_tokenization import load_or_train_word_tokenizer
 
 log = logging.getLogger(__name__)
 

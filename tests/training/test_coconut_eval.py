@@ -12,8 +12,8 @@ from coconut.curriculum import MethodConfig, SpecialIds
 from coconut.tokenization import record_texts
 from coconut.training.evaluate import evaluate, screen_prompts
 from coconut.training.prepare import ContextLengthError, tokenize_split
-from coconut.word_tokenization import train_word_tokenizer
 from coconut.training.train import CONFIG_DIR, train
+from coconut.word_tokenization import train_word_tokenizer
 
 
 def _eval_cfg(*overrides: str):
