@@ -38,7 +38,10 @@ def test_staged_run_writes_results_config_checkpoints_and_metrics(tiny_cfg, tmp_
     assert (run / "checkpoints" / "last.ckpt").is_file()
     assert (run / "curves.png").is_file()
     assert results["epochs"] == 4 and results["eval_stage"] == 3  # passed every stage
-    assert "best-epoch003" in results["checkpoint"]  # the only final-stage epoch
+    if results["best_val_acc"] == 0:  # no better than any other epoch: the last weights
+        assert results["val_acc_always_zero"] and results["checkpoint"] == "last weights"
+    else:
+        assert "best-epoch003" in results["checkpoint"]  # the only final-stage epoch
     rows = _metric_rows(run)
     stages = {int(r["epoch"]): float(r["curriculum/stage"]) for r in rows if r["curriculum/stage"]}
     assert stages == {0: 0.0, 1: 1.0, 2: 2.0, 3: 3.0}
@@ -161,3 +164,15 @@ def test_short_curriculum_is_warned(caplog):
     assert "up to 4 steps" in caplog.text and "keep 2 step(s)" in caplog.text
     assert not warn_short_curriculum(MethodConfig(name="coconut", max_latent_stage=4), examples)
     assert not warn_short_curriculum(MethodConfig(name="cot", max_latent_stage=2), examples)
+
+
+def test_val_acc_zero_at_every_epoch_falls_back_to_the_last_weights(tiny_cfg, tmp_path, caplog):
+    """lr=0 keeps the random init: val/acc is 0 at every epoch, so no 'best' is trusted."""
+    results = train(tiny_cfg("trainer.max_epochs=4", "optimizer.lr=0.0"))
+    assert results["best_val_acc"] == 0.0 and results["val_acc_always_zero"]
+    assert results["checkpoint"] == "last weights" and results["eval_stage"] == 3
+    assert "val/acc was 0 at every final-stage epoch" in caplog.text
+    last = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)
+    exported = load_file(tmp_path / "run" / "model" / "model.safetensors")
+    name = next(iter(exported))
+    assert torch.equal(exported[name], last["state_dict"][f"model.base_causallm.{name}"])
