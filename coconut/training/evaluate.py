@@ -31,24 +31,18 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
-    TokenizedExample,
-    build_prompt,
-    schedule_stages,
-)
+from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.hydra_app import hydra_entry
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import ContextLengthError, tokenize_split
 from coconut.training.sources import load_split
-from coconut.training.train import CONFIG_DIR
-from coconut.word_tokenization import count_unknown
+from coconut.training.word_tokenizer import count_unknown
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +61,9 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     run_cfg = OmegaConf.load(config_path)
     method = method_config(run_cfg)
     L.seed_everything(cfg.seed)
-    model, tokenizer = _load_model(cfg, run_cfg, run_dir)
+    model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
     _warn_zero_best(cfg, run_dir)
-    ids = SpecialIds.from_tokenizer(tokenizer)
+    ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
     source = _source(cfg, run_cfg)
     examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, source)
     stage = _stage(cfg, method, run_dir)
@@ -179,8 +173,8 @@ class PromptScreen:
 
 def screen_prompts(
     examples: list[TokenizedExample],
-    method: MethodConfig,
-    ids: SpecialIds,
+    method: Method,
+    ids: TokenIds,
     tokenizer: Any,
     context: int | None,
     max_new_tokens: int,
@@ -219,7 +213,9 @@ def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
 
-def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Coconut, Any]:
+def _load_model(
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, extra_tokens: tuple[str, ...]
+) -> tuple[Coconut, Any]:
     source = Path(run_dir / "model" if cfg.checkpoint == "model" else cfg.checkpoint)
     if cfg.checkpoint == "last":
         source = run_dir / "checkpoints" / LAST
@@ -228,7 +224,7 @@ def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Co
     if source.is_dir() and (source / "coconut.json").is_file():
         return Coconut.from_pretrained(source).eval(), AutoTokenizer.from_pretrained(source)
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
-    model, _ = build_model(run_cfg.model, tokenizer)
+    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens)
     init_weights(model, source)
     return model.eval(), tokenizer
 
@@ -256,10 +252,17 @@ def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
     results = run_dir / "results.json"
     if results.is_file():
         return int(json.loads(results.read_text())["eval_stage"])
-    return schedule_stages(method)[-1]
+    return method.final_stage
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="eval", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    """Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k]``."""
+def _run(cfg: DictConfig) -> float:
+    """Evaluates the composed config; returns the accuracy."""
     return evaluate(cfg)["acc"]
+
+
+main = hydra_entry(_run, "eval")
+"""Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k] [trainer=gpu]``."""
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,7 @@
 ``model.source`` picks how: ``hub`` loads pretrained weights and tokenizer (``gpt2``);
 ``scratch`` builds a tokenizer from the training split (``model.tokenizer``: ``bpe``, a
 byte-level BPE of ``tokenizer_vocab_size`` tokens; ``word``, the word-level tokenizer of
-:mod:`coconut.word_tokenization` for the synthetic tasks), saves it into the run
+:mod:`coconut.training.word_tokenizer` for the synthetic tasks), saves it into the run
 directory (a resumed run reloads it, so token ids never change) and builds a randomly
 initialised model from ``model.arch``. Either way the continuous-thought markers are
 added with :func:`coconut.model.add_latent_tokens` and the base model is wrapped in
@@ -25,14 +25,14 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from coconut.model import Coconut, LatentTokenIds, add_latent_tokens
-from coconut.tokenization import load_or_train_tokenizer
+from coconut.model import Coconut, TokenIds, add_latent_tokens
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
     check_weights_match,
     lightning_state_dict,
 )
-from coconut.word_tokenization import load_or_train_word_tokenizer
+from coconut.training.tokenizer import load_or_train_tokenizer
+from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -66,23 +66,26 @@ def build_tokenizer(
 
 
 def build_model(
-    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase
-) -> tuple[Coconut, LatentTokenIds]:
+    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase, extra_tokens: Iterable[str] = ()
+) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
-    ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer).
+    ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer), and
+    ``extra_tokens`` (the method's ``special_tokens()``).
     """
     _check_source(model_cfg)
     if model_cfg.source == "hub":
         base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained)
     else:
         base = _scratch_model(model_cfg, tokenizer)
-    ids = add_latent_tokens(tokenizer, base, init_token=model_cfg.get("init_token"))
+    ids = add_latent_tokens(
+        tokenizer, base, init_token=model_cfg.get("init_token"), extra_tokens=extra_tokens
+    )
     model = Coconut(
         base,
-        latent_token_id=ids.latent_id,
-        start_latent_id=ids.start_latent_id,
-        end_latent_id=ids.end_latent_id,
+        latent_token_id=ids.latent,
+        start_latent_id=ids.start_latent,
+        end_latent_id=ids.end_latent,
         eos_token_id=tokenizer.eos_token_id,
     )
     return model, ids

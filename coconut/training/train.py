@@ -26,14 +26,9 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedTokenizerBase
 
 from coconut.atomic import atomic_write_json, atomic_write_text
-from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
-    TokenizedExample,
-    schedule_stages,
-    stage_for_epoch,
-)
-from coconut.curriculum.methods import STEP_CURRICULUM_METHODS
+from coconut.curriculum import TokenIds, TokenizedExample
+from coconut.methods import Method
+from coconut.methods.common import StepCurriculum
 from coconut.model import Coconut
 from coconut.training.checkpointing import (
     AtomicCheckpointIO,
@@ -44,18 +39,18 @@ from coconut.training.checkpointing import (
     lightning_state_dict,
 )
 from coconut.training.config import accumulate_grad_batches, check_config
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.hydra_app import CONFIG_DIR, hydra_entry
 from coconut.training.loggers import build_loggers
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
-from coconut.training.plots import plot_run
+from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_splits
 
 log = logging.getLogger(__name__)
 
-CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
-"""The repository's ``conf/`` (the package is installed editable, ``pip install -e .``)."""
 
 # Config sections that must not change when a run is resumed.
 FROZEN_ON_RESUME = ("data", "model", "method", "optimizer", "scheduler", "seed")
@@ -91,6 +86,7 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         warmup_steps=cfg.scheduler.warmup_steps,
         max_new_tokens=cfg.eval.max_new_tokens,
     )
+    curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
     datamodule = CurriculumDataModule(
         inputs.splits,
         inputs.answers,
@@ -100,16 +96,16 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         eval_batch_size=cfg.data.eval_batch_size,
         seed=cfg.seed,
         num_workers=cfg.data.num_workers,
-        eval_stage=cfg.eval.stage,
+        curriculum=curriculum,
     )
-    trainer, best = _build_trainer(cfg, method, run_dir, callbacks or [])
+    trainer, best = _build_trainer(cfg, curriculum, run_dir, callbacks or [])
     if trainer.is_global_zero:
         atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
 
     start = time.perf_counter()
     trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
     results = {
-        **_final_evaluation(cfg, trainer, module, datamodule, best, method),
+        **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum),
         "run_name": cfg.run_name,
         "method": method.name,
         "data": cfg.data.name,
@@ -123,7 +119,6 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
     if trainer.is_global_zero:
         module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
         atomic_write_json(run_dir / "results.json", results)
-        plot_run(run_dir)
         log.info("results in %s: %s", run_dir / "results.json", _summary(results))
     return results
 
@@ -134,17 +129,16 @@ class _RunInputs:
 
     model: Coconut
     tokenizer: PreTrainedTokenizerBase
-    ids: SpecialIds
+    ids: TokenIds
     splits: dict[str, list[TokenizedExample]]
     answers: dict[str, list[str]]
 
 
-def _prepare(cfg: DictConfig, method: MethodConfig, run_dir: Path) -> _RunInputs:
+def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
     records = load_splits(cfg.data)
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir)
-    model, latent_ids = build_model(cfg.model, tokenizer)
-    ids = SpecialIds.from_latent_ids(latent_ids, tokenizer.eos_token_id)
+    model, ids = build_model(cfg.model, tokenizer, method.special_tokens())
     splits, answers = {}, {}
     for split, dataset in records.items():
         splits[split], answers[split] = tokenize_split(dataset, tokenizer, cfg.data.splits[split])
@@ -155,13 +149,13 @@ def _prepare(cfg: DictConfig, method: MethodConfig, run_dir: Path) -> _RunInputs
     return _RunInputs(model, tokenizer, ids, splits, answers)
 
 
-def warn_short_curriculum(method: MethodConfig, train: list[TokenizedExample]) -> bool:
+def warn_short_curriculum(method: Method, train: list[TokenizedExample]) -> bool:
     """Warns (and returns True) if the last stage leaves reasoning steps in language.
 
     The paper gives its step-replacing methods as many stages as the longest chain has
     steps (6 for ProsQA's 3-6); with fewer, the final stage keeps the rest as text.
     """
-    if method.name not in STEP_CURRICULUM_METHODS or not train:
+    if not isinstance(method, StepCurriculum) or not train:
         return False
     longest = max(len(example.steps) for example in train)
     if method.max_latent_stage >= longest:
@@ -202,13 +196,15 @@ def _check_resumable(cfg: DictConfig, run_dir: Path) -> None:
 
 
 def _build_trainer(
-    cfg: DictConfig, method: MethodConfig, run_dir: Path, extra: list[Callback]
+    cfg: DictConfig, curriculum: CurriculumCallback, run_dir: Path, extra: list[Callback]
 ) -> tuple[L.Trainer, FinalStageBest]:
     ckpt_dir = run_dir / "checkpoints"
-    best = FinalStageBest(method, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
+    best = FinalStageBest(curriculum, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
     callbacks: list[Callback] = [
+        curriculum,
         LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps),
         best,
+        PlotCurves(run_dir),
         *extra,
     ]
     loggers = build_loggers(cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True))
@@ -221,7 +217,6 @@ def _build_trainer(
         callbacks=callbacks,
         plugins=[AtomicCheckpointIO()],
         accumulate_grad_batches=accumulate_grad_batches(cfg),
-        reload_dataloaders_every_n_epochs=1,
         use_distributed_sampler=False,
     )
     return trainer, best
@@ -233,7 +228,7 @@ def _final_evaluation(
     module: CoconutLitModule,
     datamodule: CurriculumDataModule,
     best: FinalStageBest,
-    method: MethodConfig,
+    curriculum: CurriculumCallback,
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
     best_path = best.best_model_path or None
@@ -245,13 +240,11 @@ def _final_evaluation(
             best_path,
         )
         best_path = None
-    if cfg.eval.stage is not None:
-        stage = cfg.eval.stage
-    elif best_path or zero_best:
-        stage = schedule_stages(method)[-1]
-    else:
-        stage = stage_for_epoch(max(trainer.current_epoch - 1, 0), method)
-    datamodule.eval_stage = stage
+    stage = curriculum.final_eval_stage(
+        best_checkpoint=best_path is not None or zero_best,
+        epochs_trained=trainer.current_epoch,
+    )
+    curriculum.force_eval_stage(stage)
     results: dict[str, Any] = {
         "eval_stage": stage,
         "checkpoint": best_path or "last weights",
@@ -280,8 +273,17 @@ def _summary(results: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
-def main(cfg: DictConfig) -> float | None:
-    """Console entry point: ``coconut-train [overrides]``; returns val/acc for sweepers."""
+def _run(cfg: DictConfig) -> float | None:
+    """Trains the composed config; returns val/acc for sweepers."""
     results = train(cfg)
     return results.get("val", {}).get("acc")
+
+
+main = hydra_entry(_run, "train")
+"""Console entry point: ``coconut-train [overrides]`` (configs from ``pkg://coconut.conf``)."""
+
+__all__ = ["CONFIG_DIR", "main", "train"]
+
+
+if __name__ == "__main__":
+    main()

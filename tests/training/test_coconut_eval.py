@@ -8,12 +8,12 @@ import json
 import pytest
 from hydra import compose, initialize_config_dir
 
-from coconut.curriculum import MethodConfig, SpecialIds
-from coconut.tokenization import record_texts
+from coconut.curriculum import TokenIds, build_method
 from coconut.training.evaluate import evaluate, screen_prompts
 from coconut.training.prepare import ContextLengthError, tokenize_split
+from coconut.training.tokenizer import record_texts
 from coconut.training.train import CONFIG_DIR, train
-from coconut.word_tokenization import train_word_tokenizer
+from coconut.training.word_tokenizer import train_word_tokenizer
 
 
 def _eval_cfg(*overrides: str):
@@ -32,6 +32,7 @@ def run_dir(tmp_path_factory, make_records, tiny_args, compose_cfg):
     return root / "run"
 
 
+@pytest.mark.slow
 def test_eval_matches_the_runs_final_test_scores(run_dir):
     results = json.loads((run_dir / "results.json").read_text())
     scored = evaluate(_eval_cfg(f"run_dir={run_dir}", "split=test"))
@@ -43,6 +44,7 @@ def test_eval_matches_the_runs_final_test_scores(run_dir):
     assert sum(p["correct"] for p in written["predictions"]) == round(8 * scored["acc"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("stage", "latents"), [(0, 0), (1, 1), (2, 2)])
 def test_forced_stage_sets_the_latent_count(run_dir, stage, latents, tmp_path):
     out = tmp_path / "eval.json"
@@ -101,8 +103,9 @@ def test_screen_counts_words_a_word_tokenizer_cannot_represent(make_records):
     tokenizer = train_word_tokenizer(record_texts(records))
     records[2] = {**records[2], "question": records[2]["question"] + " Every zorblax is a wumpus."}
     examples, _ = tokenize_split(records, tokenizer, "x.json")
-    ids = SpecialIds.from_tokenizer(tokenizer)
-    method = MethodConfig(name="cot")
+    method = build_method(name="cot")
+    ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
+
     screen = screen_prompts(examples, method, ids, tokenizer, 1000, 8, 0, "x.json")
     assert screen.unknown == [2] and screen.too_long == [] and screen.unfit == [2]
     lengths = [len(e.question) + 8 for e in examples]

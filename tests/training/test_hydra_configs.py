@@ -10,6 +10,7 @@ from hydra.errors import MissingConfigException
 from omegaconf import OmegaConf
 
 from coconut.curriculum import METHODS
+from coconut.methods.common import StepCurriculum
 from coconut.training.config import accumulate_grad_batches, check_config
 from coconut.training.train import CONFIG_DIR, train
 
@@ -39,7 +40,8 @@ def test_experiment_preset_composes(name):
     assert cfg.optimizer.weight_decay == 0.01 and cfg.trainer.max_epochs == 50
     assert cfg.data.batch_size * accumulate_grad_batches(cfg) == 128
     paper = {"gsm8k": (2, 3, 3)}.get(data, (1, 6, 5))
-    assert (method.c_thought, method.max_latent_stage, method.epochs_per_stage) == paper
+    knobs = cfg.method  # every preset carries the paper's knobs, read or not by its method
+    assert (knobs.c_thought, knobs.max_latent_stage, knobs.epochs_per_stage) == paper
     OmegaConf.to_container(cfg, resolve=True)  # every interpolation resolves
 
 
@@ -58,10 +60,13 @@ def test_small_prosqa_preset_has_the_papers_curriculum_shape(name):
         "prosqa_small",
         "word",
     )
-    assert cfg.data.generate.get("max_steps", 6) == method.max_latent_stage == 6
-    assert method.c_thought == 1 and method.pad_latent_to_max
-    last_stage_epoch = (method.max_latent_stage - method.first_stage) * method.epochs_per_stage
+    shape = cfg.method
+    assert cfg.data.generate.get("max_steps", 6) == shape.max_latent_stage == 6
+    assert shape.c_thought == 1 and shape.pad_latent_to_max
+    last_stage_epoch = (shape.max_latent_stage - shape.first_stage) * shape.epochs_per_stage
     assert cfg.trainer.max_epochs > last_stage_epoch  # at least one epoch at the final stage
+    if isinstance(method, StepCurriculum):  # the method object took the shape
+        assert method.max_latent_stage == 6
     OmegaConf.to_container(cfg, resolve=True)
 
 
@@ -128,6 +133,7 @@ def test_fsdp_and_ddp_strategies_instantiate():
     assert _compose("trainer=ddp").trainer.strategy == "ddp"
 
 
+@pytest.mark.slow
 def test_debug_limit_runs_every_stage(tiny_cfg):
     results = train(tiny_cfg("debug=limit", "logger=none"))
     assert results["epochs"] == 4 and results["eval_stage"] == 3

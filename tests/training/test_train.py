@@ -11,7 +11,7 @@ import torch
 from lightning.pytorch.callbacks import Callback
 from safetensors.torch import load_file
 
-from coconut.curriculum import METHODS, MethodConfig, TokenizedExample
+from coconut.curriculum import METHODS, TokenizedExample, build_method
 from coconut.training.checkpointing import CheckpointMismatchError
 from coconut.training.prepare import ContextLengthError
 from coconut.training.train import train, warn_short_curriculum
@@ -29,6 +29,7 @@ def _metric_rows(run_dir: Path) -> list[dict]:
     return list(csv.DictReader(path.open()))
 
 
+@pytest.mark.slow
 def test_staged_run_writes_results_config_checkpoints_and_metrics(tiny_cfg, tmp_path):
     cfg = tiny_cfg("logger=csv", "trainer.max_epochs=4", "optimizer.lr=3e-3")
     results = train(cfg)
@@ -80,6 +81,7 @@ def _final_state(run: Path) -> dict:
 # 4 batches (steps) an epoch, last.ckpt every 3 steps: the crash at step 7 resumes from step 6
 # (mid epoch 1, stage 0), the one at step 10 from step 9 (mid epoch 2, just after the
 # optimizer reset of stage 1).
+@pytest.mark.slow
 @pytest.mark.parametrize(("crash_step", "saved_step"), [(7, 6), (10, 9)])
 def test_killed_run_resumes_to_the_same_weights(tiny_cfg, tmp_path, crash_step, saved_step):
     reference = train(tiny_cfg(*RESUME, f"paths.output_dir={tmp_path / 'ref'}"))
@@ -105,6 +107,7 @@ def test_killed_run_resumes_to_the_same_weights(tiny_cfg, tmp_path, crash_step, 
     }
 
 
+@pytest.mark.slow
 def test_resume_refuses_a_changed_config(tiny_cfg):
     with pytest.raises(RuntimeError, match="simulated crash"):
         train(tiny_cfg(*RESUME), callbacks=[_Crash(5)])
@@ -119,6 +122,7 @@ def test_sequences_longer_than_the_context_fail_early(tiny_cfg):
         train(tiny_cfg("model.arch.n_positions=48"))
 
 
+@pytest.mark.slow
 def test_init_from_a_checkpoint_and_a_mismatched_one(tiny_cfg, tmp_path):
     first = tmp_path / "first"
     train(tiny_cfg("debug=fast_dev_run", f"paths.output_dir={first}"))
@@ -142,6 +146,7 @@ def test_init_from_a_checkpoint_and_a_mismatched_one(tiny_cfg, tmp_path):
                        f"paths.output_dir={tmp_path / 'third'}"))  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "reset", "adam_steps"),
     [("coconut", "true", 4), ("coconut", "false", 16), ("cot", "true", 16)],
@@ -159,11 +164,11 @@ def test_optimizer_is_reset_only_at_stage_switches(tiny_cfg, tmp_path, method, r
 def test_short_curriculum_is_warned(caplog):
     steps = [[1], [2], [3], [4]]
     examples = [TokenizedExample(question=[5], steps=steps[:n], answer=[6]) for n in (3, 4)]
-    short = MethodConfig(name="coconut", max_latent_stage=2)
+    short = build_method(name="coconut", max_latent_stage=2)
     assert warn_short_curriculum(short, examples)
     assert "up to 4 steps" in caplog.text and "keep 2 step(s)" in caplog.text
-    assert not warn_short_curriculum(MethodConfig(name="coconut", max_latent_stage=4), examples)
-    assert not warn_short_curriculum(MethodConfig(name="cot", max_latent_stage=2), examples)
+    assert not warn_short_curriculum(build_method(name="coconut", max_latent_stage=4), examples)
+    assert not warn_short_curriculum(build_method(name="cot"), examples)
 
 
 def test_val_acc_zero_at_every_epoch_falls_back_to_the_last_weights(tiny_cfg, tmp_path, caplog):

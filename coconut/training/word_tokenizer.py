@@ -24,7 +24,7 @@ from transformers import PreTrainedTokenizerFast
 from coconut.data.names import plural
 from coconut.data.vocab import prontoqa_pools, prosqa_pools
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.tokenization import EOS_TOKEN, record_texts, save_tokenizer
+from coconut.training.tokenizer import EOS_TOKEN, record_texts, save_tokenizer
 
 log = logging.getLogger(__name__)
 

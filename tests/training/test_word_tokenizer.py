@@ -10,8 +10,8 @@ from tokenizers import pre_tokenizers
 
 from coconut.data import generate_prontoqa, generate_prosqa
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.tokenization import record_texts
-from coconut.word_tokenization import (
+from coconut.training.tokenizer import record_texts
+from coconut.training.word_tokenizer import (
     UNK_TOKEN,
     count_unknown,
     load_or_train_word_tokenizer,
@@ -20,7 +20,7 @@ from coconut.word_tokenization import (
     word_pieces,
 )
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
