@@ -44,20 +44,25 @@ ROW_NAMES = {
 }
 DATASETS = ("prontoqa", "prosqa")
 
-# Toy scale: tiny model, small generated data, a two-stage curriculum of one epoch each.
+# Toy scale: tiny model, small generated data, stages of one epoch each.
 TINY = [
     "trainer=default",
-    "trainer.max_epochs=4",
     "trainer.enable_progress_bar=false",
     "effective_batch_size=null",
     "optimizer.lr=3e-3",
-    "method.max_latent_stage=2",
     "method.epochs_per_stage=1",
     "data.batch_size=16",
     "data.eval_batch_size=32",
     "eval.max_new_tokens=48",
     "logger=csv",
 ]
+
+# The paper's curriculum shape per task, at one epoch per stage: as many stages as the
+# task's longest chain needs (ProsQA: 3-6 steps, 6 stages), then one epoch at the last.
+TINY_CURRICULUM = {
+    "prontoqa": ["method.max_latent_stage=2", "trainer.max_epochs=4"],
+    "prosqa": ["method.max_latent_stage=6", "trainer.max_epochs=8"],
+}
 
 
 def run_overrides(
@@ -72,6 +77,7 @@ def run_overrides(
         )
         overrides += [
             *TINY,
+            *TINY_CURRICULUM[dataset],
             f"data={dataset}_tiny",
             f"data.sizes={{{sizes}}}",
             f"paths.data_dir={args.log_dir}/data",

@@ -7,6 +7,8 @@ Examples::
     coconut-data generate prontoqa --out data/prontoqa_tiny --sizes 4000,200,200 \
         --seeds 0,1,2 --hops 3 --no-distractors   # the files coconut-train makes
     coconut-data prepare gsm8k --out data/gsm8k --source hub
+    coconut-data prepare prontoqa --source raw.json --out data/prontoqa \
+        --split train=0:9000 --split valid=9000:9200
     coconut-data stats data/prosqa/valid.json
     coconut-data validate data/prosqa/valid.json
 """
@@ -14,6 +16,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import sys
@@ -23,6 +26,7 @@ from pathlib import Path
 from coconut.data.gsm8k import HUB_NAME, load_gsm8k, load_icot
 from coconut.data.io import read_records, write_examples
 from coconut.data.prontoqa import MAX_HOPS
+from coconut.data.prontoqa_raw import load_prontoqa_raw
 from coconut.data.schema import DataValidationError
 from coconut.data.splits import (
     DEFAULT_SIZES,
@@ -61,6 +65,19 @@ def _seeds(text: str) -> tuple[int, int, int]:
     return _triple(text, "seeds")
 
 
+def _index_range(text: str) -> tuple[str, int, int]:
+    """``"train=0:9000"`` -> ``("train", 0, 9000)``."""
+    name, _, span = text.partition("=")
+    start, _, end = span.partition(":")
+    try:
+        first, last = int(start), int(end)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected NAME=START:END, got {text!r}") from None
+    if not name or not 0 <= first < last:
+        raise argparse.ArgumentTypeError(f"expected NAME=START:END with START < END, got {text!r}")
+    return name, first, last
+
+
 def _add_generate(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("generate", help="generate ProsQA or ProntoQA splits")
     parser.add_argument("task", choices=sorted(DEFAULT_SIZES))
@@ -83,13 +100,23 @@ def _add_generate(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_others(commands: argparse._SubParsersAction) -> None:
-    prepare = commands.add_parser("prepare", help="convert GSM8K into the example schema")
-    prepare.add_argument("task", choices=["gsm8k"])
+    prepare = commands.add_parser(
+        "prepare", help="convert GSM8K, or raw ProntoQA generator output, into the example schema"
+    )
+    prepare.add_argument("task", choices=["gsm8k", "prontoqa"])
     prepare.add_argument("--out", type=Path, required=True, help="folder for {split}.json")
     prepare.add_argument(
         "--source",
         default="hub",
-        help="'hub' (openai/gsm8k), a GSM8K .jsonl, an iCoT .txt, or a folder of them",
+        help="gsm8k: 'hub' (openai/gsm8k), a GSM8K .jsonl, an iCoT .txt, or a folder of them; "
+        "prontoqa: the JSON output of the original ProntoQA generator",
+    )
+    prepare.add_argument(
+        "--split",
+        action="append",
+        type=_index_range,
+        metavar="NAME=START:END",
+        help="prontoqa: write examples START..END-1 (file order) to NAME.json; repeatable",
     )
     prepare.add_argument("--cache-dir", help="datasets cache folder")
     stats = commands.add_parser("stats", help="print statistics of an example file")
@@ -154,6 +181,10 @@ def _gsm8k_sources(source: str) -> dict[str, Path | str]:
 
 
 def _prepare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.task == "prontoqa":
+        return _prepare_prontoqa(args, parser)
+    if args.split:
+        parser.error("--split applies to prontoqa only")
     try:
         sources = _gsm8k_sources(args.source)
     except ValueError as err:
@@ -174,6 +205,30 @@ def _prepare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             dataset = load_gsm8k(source, cache_dir=args.cache_dir)
         path = write_examples(dataset, args.out / f"{split}.json")
         print(f"wrote {len(dataset)} examples to {path}")
+    return 0
+
+
+def _prepare_prontoqa(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Converts raw ProntoQA output and writes the requested index ranges."""
+    if args.source == "hub" or not Path(args.source).is_file():
+        parser.error(
+            f"prontoqa needs --source <the original generator's JSON output>, got {args.source!r}"
+        )
+    if not args.split:
+        parser.error("prontoqa needs at least one --split NAME=START:END")
+    names = [name for name, _, _ in args.split]
+    if len(set(names)) < len(names):
+        parser.error(f"--split names must be distinct, got {names}")
+    records = load_prontoqa_raw(args.source)
+    spans = sorted((start, end, name) for name, start, end in args.split)
+    for (_, end, name), (start, _, other) in itertools.pairwise(spans):
+        if start < end:
+            parser.error(f"--split {name} and {other} overlap")
+    for name, start, end in args.split:
+        if end > len(records):
+            parser.error(f"--split {name}={start}:{end}: {args.source} has {len(records)} examples")
+        path = write_examples(records[start:end], args.out / f"{name}.json")
+        print(f"wrote {end - start} examples ({start}..{end - 1}) to {path}")
     return 0
 
 

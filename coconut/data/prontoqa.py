@@ -28,26 +28,16 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from coconut.data.names import CONCEPT_WORDS, FIRST_NAMES, plural, with_article
+from coconut.data.names import plural, with_article
+from coconut.data.vocab import prontoqa_pools
 
 log = logging.getLogger(__name__)
 
-PROPERTY_FAMILIES: tuple[tuple[str, ...], ...] = (
-    ("red", "blue", "green", "yellow", "purple"),
-    ("small", "large"),
-    ("hot", "cold", "lukewarm"),
-    ("soft", "rough", "smooth"),
-    ("sweet", "sour", "bitter", "salty"),
-    ("floral", "fruity", "smoky"),
-    ("loud", "quiet", "shrill", "melodious"),
-    ("fast", "slow"),
-    ("happy", "gloomy", "calm", "nervous"),
-    ("sunny", "rainy", "windy", "foggy"),
-    ("bright", "dim"),
-    ("opaque", "transparent"),
-    ("wooden", "metallic", "glassy"),
-    ("heavy", "light"),
-)
+FIRST_NAMES: tuple[str, ...] = prontoqa_pools().names
+"""Person names of the original generator's fictional ontology."""
+CONCEPT_WORDS: tuple[str, ...] = prontoqa_pools().concepts
+"""Concept words of the original generator's fictional ontology."""
+PROPERTY_FAMILIES: tuple[tuple[str, ...], ...] = prontoqa_pools().property_families
 """Attribute families; an example uses each family for one concept at most (but the query's)."""
 
 MAX_HOPS = (len(PROPERTY_FAMILIES) - 1) // 2

@@ -31,12 +31,17 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from coconut.data.dag import children_lists, distances_from, shortest_path
-from coconut.data.names import CONCEPT_WORDS, FIRST_NAMES
 from coconut.data.prosqa_text import answer_sentence, fact_sentence, query_sentence
+from coconut.data.vocab import prosqa_pools
 
 log = logging.getLogger(__name__)
 
 SIDE_PROBABILITY = 0.35  # chance that a new node's parents come from one seed's side only
+
+FIRST_NAMES: tuple[str, ...] = prosqa_pools().names
+"""Person names, as in the published ProsQA files."""
+CONCEPT_WORDS: tuple[str, ...] = prosqa_pools().concepts
+"""Concept words, as in the published ProsQA files."""
 
 
 @dataclass(frozen=True)

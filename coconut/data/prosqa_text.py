@@ -2,14 +2,13 @@
 
 Facts are "Every <concept> is a <concept>." or "<Name> is a <concept>."; the question ends
 with "Is <Name> a <concept> or <concept>?"; the answer is "<Name> is a <concept>.". The
-published files always write "a"; the parsers accept "a" and "an".
+published files always write "a", even before a vowel ("a impus"); the parsers accept
+"a" and "an".
 """
 
 from __future__ import annotations
 
 import re
-
-from coconut.data.names import with_article
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
 _FACT = re.compile(r"^(?:Every (?P<concept>\S+)|(?P<entity>\S+)) is an? (?P<object>\S+)\.$")
@@ -31,12 +30,12 @@ def fact_sentence(subject: str, obj: str, *, entity: bool) -> str:
         entity: whether the parent is a person entity (a node without parents).
     """
     head = subject if entity else f"Every {subject}"
-    return f"{head} is {with_article(obj)}."
+    return f"{head} is a {obj}."
 
 
 def query_sentence(entity: str, first: str, second: str) -> str:
     """The closing question, "Is Tom a wumpus or yumpus?"."""
-    return f"Is {entity} {with_article(first)} or {second}?"
+    return f"Is {entity} a {first} or {second}?"
 
 
 def answer_sentence(entity: str, concept: str) -> str:

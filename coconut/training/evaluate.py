@@ -4,13 +4,24 @@ It rebuilds the run from its ``config.yaml`` (method, data, tokenizer), loads th
 (``model/`` by default, or a checkpoint), and runs the same batched generation and scoring
 as validation during training (:mod:`coconut.training.scoring`) through Lightning's
 ``Trainer.test``. The output JSON holds exact-match accuracy, mean generated tokens
-(latent thoughts counted), forward passes, seconds per example and every prediction.
+(latent thoughts counted), forward passes, seconds per example and every prediction, and
+names the evaluated file with the SHA-256 of its content.
+
+``split_path=<file>`` evaluates any file in the ``{question, steps, answer}`` schema from
+the run's task (e.g. the published ProsQA split) with the run's tokenizer and stage.
+Before any generation, every prompt is screened: prompts that do not fit the model's
+context with the generation budget, and prompts holding words the tokenizer cannot
+represent (``<|unk|>`` of a word-level tokenizer), are counted and the longest is named.
+The evaluation then stops, unless ``skip_unfit=true``, which evaluates the others and
+lists the skipped indices in the results.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +31,7 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import TokenIds
+from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.training.checkpointing import LAST
@@ -29,8 +40,9 @@ from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.hydra_app import hydra_entry
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
-from coconut.training.prepare import check_context, tokenize_split
+from coconut.training.prepare import ContextLengthError, tokenize_split
 from coconut.training.sources import load_split
+from coconut.training.word_tokenizer import count_unknown
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +62,23 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     method = method_config(run_cfg)
     L.seed_everything(cfg.seed)
     model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
+    _warn_zero_best(cfg, run_dir)
     ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
-    examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, _source(cfg, run_cfg))
+    source = _source(cfg, run_cfg)
+    examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, source)
     stage = _stage(cfg, method, run_dir)
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
-    check_context({cfg.split: examples}, method, ids, context_length(model), max_new, stage)
+    screen = screen_prompts(
+        examples, method, ids, tokenizer, context_length(model), max_new, stage, source
+    )
+    if screen.unfit and not cfg.get("skip_unfit", False):
+        raise ContextLengthError(f"{screen.message()}; pass skip_unfit=true to evaluate the rest")
+    if screen.unfit:
+        log.warning("%s; skipping them (skip_unfit=true)", screen.message())
+    kept = [i for i in range(len(examples)) if i not in set(screen.unfit)]
+    if not kept:
+        raise ContextLengthError(f"{screen.message()}; nothing left to evaluate")
+    examples, answers = [examples[i] for i in kept], [answers[i] for i in kept]
 
     datamodule = CurriculumDataModule(
         {cfg.split: examples},
@@ -73,20 +97,116 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     module.keep_predictions = True
     trainer = hydra.utils.instantiate(cfg.trainer, use_distributed_sampler=False)
     metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
+    predictions = sorted(module.predictions, key=lambda p: p["index"])
+    for prediction in predictions:  # back to the positions in the file
+        prediction["index"] = kept[prediction["index"]]
     results = {
         "run_dir": str(run_dir),
         "checkpoint": str(cfg.checkpoint),
         "split": cfg.split,
+        "file": source,
+        "sha256": file_sha256(source),
         "stage": stage,
         "max_new_tokens": max_new,
         **{k.split("/", 1)[1]: float(v) for k, v in metrics.items()},
-        "predictions": sorted(module.predictions, key=lambda p: p["index"]),
+        "skipped": screen.summary(),
+        "predictions": predictions,
     }
-    output = Path(cfg.output or run_dir / "eval" / f"{cfg.split}-stage{stage}.json")
+    name = Path(cfg.split_path).stem if cfg.split_path else cfg.split
+    output = Path(cfg.output or run_dir / "eval" / f"{name}-stage{stage}.json")
     if trainer.is_global_zero:
         atomic_write_json(output, results)
         log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
     return results
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class PromptScreen:
+    """Which prompts of a split cannot be evaluated, and why.
+
+    Attributes:
+        source: the split's file.
+        context: the model's context length.
+        max_new_tokens: generation budget added to each prompt.
+        too_long: indices whose prompt + budget exceeds ``context``.
+        unknown: indices whose question or answer holds a word the tokenizer cannot
+            represent.
+        longest: ``(index, prompt + budget length)`` of the longest prompt.
+    """
+
+    source: str
+    context: int | None
+    max_new_tokens: int
+    too_long: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    longest: tuple[int, int] = (-1, 0)
+
+    @property
+    def unfit(self) -> list[int]:
+        """Indices that cannot be evaluated, sorted."""
+        return sorted(set(self.too_long) | set(self.unknown))
+
+    def message(self) -> str:
+        """One line naming the file, the counts and the longest example."""
+        index, length = self.longest
+        return (
+            f"{self.source}: {len(self.unfit)} example(s) cannot be evaluated: "
+            f"{len(self.too_long)} with prompt + max_new_tokens ({self.max_new_tokens}) longer "
+            f"than the model's context of {self.context} (longest: example {index}, {length} "
+            f"tokens), {len(self.unknown)} with words the tokenizer cannot represent"
+            + (f" (first: example {self.unknown[0]})" if self.unknown else "")
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The skipped indices for the results file."""
+        return {"count": len(self.unfit), "too_long": self.too_long, "unknown": self.unknown}
+
+
+def screen_prompts(
+    examples: list[TokenizedExample],
+    method: Method,
+    ids: TokenIds,
+    tokenizer: Any,
+    context: int | None,
+    max_new_tokens: int,
+    stage: int,
+    source: str,
+) -> PromptScreen:
+    """Finds the prompts that do not fit ``context`` or hold unknown tokens."""
+    screen = PromptScreen(source, context, max_new_tokens)
+    for i, example in enumerate(examples):
+        prompt = build_prompt(example, stage, method, ids)
+        length = prompt.prompt_len + max_new_tokens
+        if length > screen.longest[1]:
+            screen.longest = (i, length)
+        if context is not None and length > context:
+            screen.too_long.append(i)
+        if count_unknown(tokenizer, [*example.question, *example.answer]):
+            screen.unknown.append(i)
+    return screen
+
+
+def _warn_zero_best(cfg: DictConfig, run_dir: Path) -> None:
+    """Runs trained before the fallback to the last weights exported a 0-accuracy 'best'."""
+    results = run_dir / "results.json"
+    if cfg.checkpoint != "model" or not results.is_file():
+        return
+    saved = json.loads(results.read_text())
+    if saved.get("best_val_acc") == 0.0 and "val_acc_always_zero" not in saved:
+        log.warning(
+            "%s: val/acc was 0 at every final-stage epoch and model/ holds the first such "
+            "epoch's weights; pass checkpoint=last for the last weights",
+            run_dir,
+        )
 
 
 def _no_optimizer(params: Any) -> None:

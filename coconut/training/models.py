@@ -1,7 +1,9 @@
 """Building the model and tokenizer a run trains, and initialising them from a checkpoint.
 
 ``model.source`` picks how: ``hub`` loads pretrained weights and tokenizer (``gpt2``);
-``scratch`` trains a byte-level BPE tokenizer on the training split, saves it into the run
+``scratch`` builds a tokenizer from the training split (``model.tokenizer``: ``bpe``, a
+byte-level BPE of ``tokenizer_vocab_size`` tokens; ``word``, the word-level tokenizer of
+:mod:`coconut.training.word_tokenizer` for the synthetic tasks), saves it into the run
 directory (a resumed run reloads it, so token ids never change) and builds a randomly
 initialised model from ``model.arch``. Either way the continuous-thought markers are
 added with :func:`coconut.model.add_latent_tokens` and the base model is wrapped in
@@ -30,24 +32,34 @@ from coconut.training.checkpointing import (
     lightning_state_dict,
 )
 from coconut.training.tokenizer import load_or_train_tokenizer
+from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 log = logging.getLogger(__name__)
 
 SOURCES = ("hub", "scratch")
+TOKENIZER_KINDS = ("bpe", "word")
 TOKENIZER_DIR = "tokenizer"
 
 
 def build_tokenizer(
     model_cfg: DictConfig, train_records: Iterable[Mapping], run_dir: Path
 ) -> PreTrainedTokenizerBase:
-    """The run's tokenizer: the hub's, or one trained on ``train_records`` (saved in the run).
+    """The run's tokenizer: the hub's, or one built from ``train_records`` (saved in the run).
 
     Raises:
-        ValueError: for an unknown ``model.source``.
+        ValueError: for an unknown ``model.source`` or ``model.tokenizer``.
     """
     _check_source(model_cfg)
     if model_cfg.source == "hub":
         return AutoTokenizer.from_pretrained(model_cfg.pretrained)
+    kind = model_cfg.get("tokenizer", "bpe")
+    if kind not in TOKENIZER_KINDS:
+        raise ValueError(
+            f"model {model_cfg.get('name')}: tokenizer must be one of {TOKENIZER_KINDS}, "
+            f"got {kind!r}"
+        )
+    if kind == "word":
+        return load_or_train_word_tokenizer(train_records, run_dir / TOKENIZER_DIR)
     return load_or_train_tokenizer(
         train_records, run_dir / TOKENIZER_DIR, vocab_size=model_cfg.tokenizer_vocab_size
     )

@@ -28,6 +28,7 @@ from transformers import PreTrainedTokenizerBase
 from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.curriculum import TokenIds, TokenizedExample
 from coconut.methods import Method
+from coconut.methods.common import StepCurriculum
 from coconut.model import Coconut
 from coconut.training.checkpointing import (
     AtomicCheckpointIO,
@@ -144,7 +145,29 @@ def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     check_context(
         splits, method, ids, context_length(model), cfg.eval.max_new_tokens, cfg.eval.stage
     )
+    warn_short_curriculum(method, splits["train"])
     return _RunInputs(model, tokenizer, ids, splits, answers)
+
+
+def warn_short_curriculum(method: Method, train: list[TokenizedExample]) -> bool:
+    """Warns (and returns True) if the last stage leaves reasoning steps in language.
+
+    The paper gives its step-replacing methods as many stages as the longest chain has
+    steps (6 for ProsQA's 3-6); with fewer, the final stage keeps the rest as text.
+    """
+    if not isinstance(method, StepCurriculum) or not train:
+        return False
+    longest = max(len(example.steps) for example in train)
+    if method.max_latent_stage >= longest:
+        return False
+    log.warning(
+        "method.max_latent_stage=%d but training examples have up to %d steps: at the final "
+        "stage those keep %d step(s) in language (the paper uses as many stages as steps)",
+        method.max_latent_stage,
+        longest,
+        longest - method.max_latent_stage,
+    )
+    return True
 
 
 def _load_weights(cfg: DictConfig, model: Coconut, resume_from: Path | None) -> None:
@@ -209,13 +232,23 @@ def _final_evaluation(
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
     best_path = best.best_model_path or None
+    zero_best = best.best_model_score is not None and float(best.best_model_score) == 0.0
+    if best_path and zero_best:
+        log.warning(
+            "val/acc was 0 at every final-stage epoch: the 'best' checkpoint %s is no better "
+            "than any other, so the final evaluation and model/ use the last weights",
+            best_path,
+        )
+        best_path = None
     stage = curriculum.final_eval_stage(
-        best_checkpoint=best_path is not None, epochs_trained=trainer.current_epoch
+        best_checkpoint=best_path is not None or zero_best,
+        epochs_trained=trainer.current_epoch,
     )
     curriculum.force_eval_stage(stage)
     results: dict[str, Any] = {
         "eval_stage": stage,
         "checkpoint": best_path or "last weights",
+        "val_acc_always_zero": zero_best,
         "best_val_acc": float(best.best_model_score) if best.best_model_score is not None else None,
     }
     splits = ["val"] + (["test"] if cfg.eval.final_split == "test" else [])

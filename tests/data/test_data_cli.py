@@ -11,6 +11,7 @@ import pytest
 
 from coconut.data import load_examples, read_records, verify_prosqa
 from coconut.data.cli import main
+from coconut.data.prontoqa_raw import load_prontoqa_raw
 
 
 def test_generate_prosqa(tmp_path: Path) -> None:
@@ -138,3 +139,39 @@ def test_prepare_gsm8k_offline_hub(
     monkeypatch.setattr(datasets, "load_dataset", unreachable)
     assert main(["prepare", "gsm8k", "--out", str(tmp_path), "--source", "hub"]) == 1
     assert "cannot reach openai/gsm8k" in capsys.readouterr().err
+
+
+def test_prepare_prontoqa_index_ranges(fixtures: Path, tmp_path: Path) -> None:
+    source = fixtures / "prontoqa_raw.json"
+    args = ["prepare", "prontoqa", "--source", str(source), "--out", str(tmp_path)]
+    assert main([*args, "--split", "valid=1:2", "--split", "train=0:1"]) == 0
+    converted = load_prontoqa_raw(source)
+    assert json.loads((tmp_path / "train.json").read_text()) == converted[:1]
+    assert json.loads((tmp_path / "valid.json").read_text()) == converted[1:2]
+
+
+@pytest.mark.parametrize(
+    ("splits", "message"),
+    [
+        ([], "at least one --split"),
+        (["--split", "train=0:3"], "has 2 examples"),
+        (["--split", "a=0:2", "--split", "b=1:2"], "overlap"),
+        (["--split", "a=0:1", "--split", "a=1:2"], "distinct"),
+        (["--split", "a=2:1"], "START < END"),
+        (["--split", "a=x:1"], "NAME=START:END"),
+    ],
+)
+def test_prepare_prontoqa_bad_ranges(
+    fixtures: Path, tmp_path: Path, capsys, splits: list[str], message: str
+) -> None:
+    source = fixtures / "prontoqa_raw.json"
+    with pytest.raises(SystemExit):
+        main(["prepare", "prontoqa", "--source", str(source), "--out", str(tmp_path), *splits])
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_prepare_prontoqa_needs_a_source_file(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["prepare", "prontoqa", "--out", str(tmp_path), "--split", "a=0:1"])
+    assert "original generator's JSON output" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coconut.data import generate_splits, prontoqa
-from coconut.data.names import CONCEPT_WORDS
+from coconut.data.prontoqa import CONCEPT_WORDS
 from coconut.data.splits import split_seed
 
 

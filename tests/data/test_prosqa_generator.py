@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coconut.data import ProsQAConfig, example_stats, generate_prosqa, verify_prosqa
-from coconut.data.names import CONCEPT_WORDS, FIRST_NAMES
+from coconut.data.prosqa import CONCEPT_WORDS, FIRST_NAMES
 
 # Targets from the issue, measured on the published ProsQA files (shared/data/README.md):
 # mean nodes 22.8 +- 1.0, mean edges 36 +- 2.5, mean steps 3.8 +- 0.25, steps in [3, 6].

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 from hydra import compose, initialize_config_dir
 
-from coconut.training.evaluate import evaluate
+from coconut.curriculum import TokenIds, build_method
+from coconut.training.evaluate import evaluate, screen_prompts
+from coconut.training.prepare import ContextLengthError, tokenize_split
+from coconut.training.tokenizer import record_texts
 from coconut.training.train import CONFIG_DIR, train
+from coconut.training.word_tokenizer import train_word_tokenizer
 
 
 def _eval_cfg(*overrides: str):
@@ -56,3 +61,53 @@ def test_forced_stage_sets_the_latent_count(run_dir, stage, latents, tmp_path):
 def test_eval_of_a_missing_run_fails_clearly(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"no config\.yaml"):
         evaluate(_eval_cfg(f"run_dir={tmp_path}"))
+
+
+def _long_record(record: dict, repeat: int) -> dict:
+    return {**record, "question": " ".join([record["question"]] * repeat)}
+
+
+def test_any_file_of_the_task_end_to_end(run_dir, make_records, tmp_path):
+    """A file the run never saw: scored, named with its hash, predictions in file order."""
+    path = tmp_path / "held_out.json"
+    path.write_text(json.dumps(make_records(5, seed=9)))
+    scored = evaluate(_eval_cfg(f"run_dir={run_dir}", f"split_path={path}", "max_new_tokens=8"))
+    assert scored["file"] == str(path)
+    assert scored["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert scored["num_examples"] == 5 and scored["skipped"]["count"] == 0
+    assert [p["index"] for p in scored["predictions"]] == list(range(5))
+    written = json.loads((run_dir / "eval" / "held_out-stage3.json").read_text())
+    assert written["sha256"] == scored["sha256"]
+
+
+def test_over_long_prompts_are_reported_before_evaluation(run_dir, make_records, tmp_path):
+    records = make_records(6, seed=11)
+    records[1] = _long_record(records[1], 10)
+    records[4] = _long_record(records[4], 12)
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(records))
+    with pytest.raises(ContextLengthError, match=r"2 example\(s\).*longest: example 4") as err:
+        evaluate(_eval_cfg(f"run_dir={run_dir}", f"split_path={path}", "max_new_tokens=8"))
+    assert "skip_unfit=true" in str(err.value) and str(path) in str(err.value)
+    assert not (run_dir / "eval" / "long-stage3.json").exists()
+    scored = evaluate(
+        _eval_cfg(f"run_dir={run_dir}", f"split_path={path}", "max_new_tokens=8", "skip_unfit=true")
+    )
+    assert scored["skipped"] == {"count": 2, "too_long": [1, 4], "unknown": []}
+    assert scored["num_examples"] == 4
+    assert [p["index"] for p in scored["predictions"]] == [0, 2, 3, 5]
+
+
+def test_screen_counts_words_a_word_tokenizer_cannot_represent(make_records):
+    records = make_records(4, seed=3)
+    tokenizer = train_word_tokenizer(record_texts(records))
+    records[2] = {**records[2], "question": records[2]["question"] + " Every zorblax is a wumpus."}
+    examples, _ = tokenize_split(records, tokenizer, "x.json")
+    method = build_method(name="cot")
+    ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
+
+    screen = screen_prompts(examples, method, ids, tokenizer, 1000, 8, 0, "x.json")
+    assert screen.unknown == [2] and screen.too_long == [] and screen.unfit == [2]
+    lengths = [len(e.question) + 8 for e in examples]
+    assert screen.longest == (lengths.index(max(lengths)), max(lengths))
+    assert "1 with words the tokenizer cannot represent (first: example 2)" in screen.message()

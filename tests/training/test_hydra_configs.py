@@ -10,11 +10,14 @@ from hydra.errors import MissingConfigException
 from omegaconf import OmegaConf
 
 from coconut.curriculum import METHODS
+from coconut.methods.common import StepCurriculum
 from coconut.training.config import accumulate_grad_batches, check_config
 from coconut.training.train import CONFIG_DIR, train
 
 CONF = Path(CONFIG_DIR)
-EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")
+PRESETS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")
+SMALL = [name for name in PRESETS if name.startswith("prosqa_small_")]
+EXPERIMENTS = [name for name in PRESETS if name not in SMALL]  # the paper's hyperparameters
 
 
 def _compose(*overrides: str):
@@ -40,6 +43,31 @@ def test_experiment_preset_composes(name):
     knobs = cfg.method  # every preset carries the paper's knobs, read or not by its method
     assert (knobs.c_thought, knobs.max_latent_stage, knobs.epochs_per_stage) == paper
     OmegaConf.to_container(cfg, resolve=True)  # every interpolation resolves
+
+
+def test_there_is_one_small_prosqa_preset_per_table_row():
+    assert {name.removeprefix("prosqa_small_") for name in SMALL} == set(METHODS)
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_small_prosqa_preset_has_the_papers_curriculum_shape(name):
+    """6 stages for 3-6 step problems (as the paper), each reached before training ends."""
+    cfg = _compose(f"experiment={name}")
+    method = check_config(cfg)
+    assert method.name == name.removeprefix("prosqa_small_")
+    assert (cfg.data.name, cfg.model.name, cfg.model.tokenizer) == (
+        "prosqa_small",
+        "prosqa_small",
+        "word",
+    )
+    shape = cfg.method
+    assert cfg.data.generate.get("max_steps", 6) == shape.max_latent_stage == 6
+    assert shape.c_thought == 1 and shape.pad_latent_to_max
+    last_stage_epoch = (shape.max_latent_stage - shape.first_stage) * shape.epochs_per_stage
+    assert cfg.trainer.max_epochs > last_stage_epoch  # at least one epoch at the final stage
+    if isinstance(method, StepCurriculum):  # the method object took the shape
+        assert method.max_latent_stage == 6
+    OmegaConf.to_container(cfg, resolve=True)
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import torch
 from lightning.pytorch.callbacks import Callback
 from safetensors.torch import load_file
 
-from coconut.curriculum import METHODS
+from coconut.curriculum import METHODS, TokenizedExample, build_method
 from coconut.training.checkpointing import CheckpointMismatchError
 from coconut.training.prepare import ContextLengthError
-from coconut.training.train import train
+from coconut.training.train import train, warn_short_curriculum
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -39,7 +39,10 @@ def test_staged_run_writes_results_config_checkpoints_and_metrics(tiny_cfg, tmp_
     assert (run / "checkpoints" / "last.ckpt").is_file()
     assert (run / "curves.png").is_file()
     assert results["epochs"] == 4 and results["eval_stage"] == 3  # passed every stage
-    assert "best-epoch003" in results["checkpoint"]  # the only final-stage epoch
+    if results["best_val_acc"] == 0:  # no better than any other epoch: the last weights
+        assert results["val_acc_always_zero"] and results["checkpoint"] == "last weights"
+    else:
+        assert "best-epoch003" in results["checkpoint"]  # the only final-stage epoch
     rows = _metric_rows(run)
     stages = {int(r["epoch"]): float(r["curriculum/stage"]) for r in rows if r["curriculum/stage"]}
     assert stages == {0: 0.0, 1: 1.0, 2: 2.0, 3: 3.0}
@@ -156,3 +159,25 @@ def test_optimizer_is_reset_only_at_stage_switches(tiny_cfg, tmp_path, method, r
     ckpt = torch.load(tmp_path / "run/checkpoints/last.ckpt", weights_only=True)
     steps = {int(s["step"]) for s in ckpt["optimizer_states"][0]["state"].values()}
     assert ckpt["global_step"] == 16 and steps == {adam_steps}
+
+
+def test_short_curriculum_is_warned(caplog):
+    steps = [[1], [2], [3], [4]]
+    examples = [TokenizedExample(question=[5], steps=steps[:n], answer=[6]) for n in (3, 4)]
+    short = build_method(name="coconut", max_latent_stage=2)
+    assert warn_short_curriculum(short, examples)
+    assert "up to 4 steps" in caplog.text and "keep 2 step(s)" in caplog.text
+    assert not warn_short_curriculum(build_method(name="coconut", max_latent_stage=4), examples)
+    assert not warn_short_curriculum(build_method(name="cot"), examples)
+
+
+def test_val_acc_zero_at_every_epoch_falls_back_to_the_last_weights(tiny_cfg, tmp_path, caplog):
+    """lr=0 keeps the random init: val/acc is 0 at every epoch, so no 'best' is trusted."""
+    results = train(tiny_cfg("trainer.max_epochs=4", "optimizer.lr=0.0"))
+    assert results["best_val_acc"] == 0.0 and results["val_acc_always_zero"]
+    assert results["checkpoint"] == "last weights" and results["eval_stage"] == 3
+    assert "val/acc was 0 at every final-stage epoch" in caplog.text
+    last = torch.load(tmp_path / "run" / "checkpoints" / "last.ckpt", weights_only=True)
+    exported = load_file(tmp_path / "run" / "model" / "model.safetensors")
+    name = next(iter(exported))
+    assert torch.equal(exported[name], last["state_dict"][f"model.base_causallm.{name}"])
