@@ -177,11 +177,18 @@ def _walk(path: Path, depth: int) -> Iterable[Path]:
 
 
 def _read_dir(path: Path, split: str | None) -> RunRecord:
-    if (path / "results.json").is_file():
-        return read_results_file(path / "results.json", split)
+    """A run directory's results (its W&B history attached), or a W&B folder's run."""
     if _is_offline_folder(path):
         return read_offline_folder(path, split)
     offline = sorted((path / "wandb").glob("offline-run-*")) if (path / "wandb").is_dir() else []
+    if (path / "results.json").is_file():
+        record = read_results_file(path / "results.json", split)
+        if offline:
+            try:
+                record.history = read_offline_run(offline[-1]).history
+            except (ValueError, OSError) as err:
+                log.warning("%s: no curves from %s: %s", path, offline[-1], err)
+        return record
     if offline:
         return read_offline_folder(offline[-1], split)
     raise ValueError("a run directory without results.json or a W&B run (unfinished?)")

@@ -8,6 +8,7 @@ import pytest
 from wandb_files import offline_run
 
 from coconut.compare.cli import main
+from coconut.compare.plots import metric_curve
 from coconut.compare.runs import CompareError, collect_runs, collect_wandb_project
 from coconut.compare.table import aggregate, mean_std
 from coconut.compare.wandb_offline import read_offline_run
@@ -62,6 +63,13 @@ def runs(tmp_path):
         name="prosqa-coconut-m-seed2",
         pad=70_000,
     )
+    offline_run(  # seed 0 also logged to W&B: its curve comes along, the run counts once
+        root / "prosqa-coconut-m-seed0" / "wandb" / "offline-run-20250101_000000-abc",
+        wandb_config("coconut", 0),
+        history=[{"epoch": 0, "val/acc": 0.85}],
+        summary={"test/acc": 0.9},
+        name="prosqa-coconut-m-seed0",
+    )
     cot = root / "prosqa-cot-m-seed0"
     cot.mkdir()
     (cot / "results.json").write_text(json.dumps(results("cot", 0, 0.5, 30.0)))
@@ -97,6 +105,9 @@ def test_folder_of_runs_gives_table1_with_mean_and_std(runs):
         "broken": "malformed JSON",
         "unfinished": "a run directory without results.json or a W&B run (unfinished?)",
     }
+    seed0 = next(r for r in records if r.seed == 0 and r.method == "coconut")
+    assert seed0.source.endswith("results.json")
+    assert metric_curve(seed0) == ([0.0], [0.85])
     cells = {c.method: c for c in aggregate(records)}
     coconut = cells["coconut"]
     assert coconut.n == 3 and coconut.acc == pytest.approx((0.8, 0.1))
