@@ -23,6 +23,7 @@ from coconut.probe.forcing import generate_with_thoughts
 from coconut.probe.graph import ReasoningGraph, graph_from_record
 from coconut.probe.gsm8k import hit_rate_by_thought, step_results, thought_hits
 from coconut.probe.loading import ProbedModel
+from coconut.probe.prompts import question_ids
 from coconut.probe.prontoqa import parse_ontology
 from coconut.probe.thoughts import decode_thoughts
 from coconut.probe.values import frontier_values, prontoqa_cue, prosqa_cue
@@ -98,6 +99,39 @@ def graphs_for(task: str, records: Sequence[Mapping[str, Any]]) -> list[Reasonin
     )
 
 
+VALUE_SUFFIX_TOKENS = 32
+"""Room kept after the thoughts for a node-value prefix and name."""
+
+
+def context_length(probed: ProbedModel) -> int | None:
+    """The model's longest sequence, if its config states one."""
+    config = probed.model.base_causallm.config
+    for name in ("n_positions", "max_position_embeddings"):
+        value = getattr(config, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def check_context(
+    probed: ProbedModel, records: Sequence[Mapping[str, Any]], options: ProbeOptions
+) -> None:
+    """Fails early, naming the example, if a prompt with ``max_k`` thoughts and the
+    generation budget would not fit the model's context."""
+    limit = context_length(probed)
+    if limit is None:
+        return
+    after = options.max_k + 2 + max(options.max_new_tokens, VALUE_SUFFIX_TOKENS)
+    for i, record in enumerate(records):
+        n = len(question_ids(probed.tokenizer, record["question"]))
+        if n + after > limit:
+            raise ValueError(
+                f"example {i}: its question is {n} tokens; with {options.max_k} thoughts, "
+                f"2 markers and {after - options.max_k - 2} generated tokens it exceeds the "
+                f"model's context of {limit} (lower --max-k or --max-new-tokens, or drop it)"
+            )
+
+
 def probe_dataset(
     probed: ProbedModel, records: Sequence[Mapping[str, Any]], options: ProbeOptions
 ) -> dict[str, Any]:
@@ -108,6 +142,7 @@ def probe_dataset(
             example and the missing fields).
     """
     task = detect_task(records) if options.task == "auto" else options.task
+    check_context(probed, records, options)
     graphs = graphs_for(task, records) if task in GRAPH_TASKS else None
     questions = [r["question"] for r in records]
     answers = [r["answer"] for r in records]
