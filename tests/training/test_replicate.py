@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from coconut.compare import ROW_NAMES
+
 SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "replicate_table1.py"
 
 
@@ -33,7 +35,7 @@ def test_tiny_sweep_trains_and_tabulates(script, tmp_path):
     table = (tmp_path / "table" / "table.md").read_text().splitlines()
     assert table[0].startswith("| Method | Model | prontoqa_tiny Acc. (%) | prontoqa_tiny # Tokens")
     rows = {line.split(" | ")[0].strip("| "): line for line in table[2:] if line.startswith("|")}
-    assert set(rows) == {script.ROW_NAMES[m] for m in script.METHODS}
+    assert set(rows) == {ROW_NAMES[m] for m in script.METHODS}
     for done in ("CoT", "Coconut"):
         acc, tokens = rows[done].strip(" |").split(" | ")[2:4]
         assert 0.0 <= float(acc) <= 100.0 and float(tokens) > 0
