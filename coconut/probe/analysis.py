@@ -238,11 +238,19 @@ def _frontier_summary(results, ks) -> dict[str, Any]:
             "frontier_beats_rate": _mean(
                 None if r.frontier_beats() is None else float(r.frontier_beats()) for r in rows
             ),
+            "frontier_share": _mean(_share(r) for r in rows),
+            "frontier_share_uniform": _mean(len(r.frontier) / len(r.values) for r in rows),
             "examples_with_frontier": len(tops),
         }
         for r in rows:
             points += [[k, r.heights[i], r.values[i]] for i in r.frontier]
     return {"by_k": by_k, "value_height": points}
+
+
+def _share(r) -> float | None:
+    """Share of the node-value mass that falls on the frontier."""
+    total = r.frontier_mass() + r.non_frontier_mass()
+    return r.frontier_mass() / total if total > 0 else None
 
 
 def _thought_summary(thoughts) -> dict[str, Any]:

@@ -41,7 +41,10 @@ def test_probe_a_trained_run(prosqa_run, tmp_path):
         assert set(shares) == set(CATEGORIES)
         assert sum(shares.values()) == pytest.approx(1.0)
         assert 0.0 <= report["accuracy_by_k"][k] <= 1.0
-        top = report["frontier"]["by_k"][k]["cumulative_top"]
+        by_k = report["frontier"]["by_k"][k]
+        assert 0.0 <= by_k["frontier_share"] <= 1.0
+        assert 0.0 < by_k["frontier_share_uniform"] < 1.0
+        top = by_k["cumulative_top"]
         assert 0.0 <= top[0] <= top[1] <= top[2] <= 1.0 + 1e-6
     assert report["frontier"]["by_k"]["0"]["hop"] == 1
     assert report["frontier"]["by_k"]["2"]["hop"] == 2
