@@ -60,6 +60,14 @@ class RunRecord:
     source: str
     history: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
+    @property
+    def variant(self) -> str:
+        """What tells this run's configuration apart beyond method, data, model and seed:
+        the parts of its name other than those (``prosqa-coconut-gpt2-lr3-seed0`` gives
+        ``lr3``; the default names give ``""``)."""
+        known = {self.method, self.dataset, self.model, f"seed{self.seed}"}
+        return "-".join(p for p in self.name.split("-") if p and p not in known)
+
 
 @dataclass
 class Unreadable:

@@ -68,10 +68,16 @@ def mean_std(values: Sequence[float]) -> tuple[float, float | None]:
 
 
 def aggregate(records: Sequence[RunRecord]) -> list[Cell]:
-    """One cell per (method, model, dataset), over seeds."""
+    """One cell per (method, model, dataset), over seeds.
+
+    Runs whose names differ in more than method, data, model and seed (see
+    ``RunRecord.variant``) are other configurations: their model reads ``"model [variant]"``
+    and they get a row of their own instead of being averaged together.
+    """
     groups: dict[tuple[str, str, str], list[RunRecord]] = {}
     for r in records:
-        groups.setdefault((r.method, r.model, r.dataset), []).append(r)
+        model = f"{r.model} [{r.variant}]" if r.variant else r.model
+        groups.setdefault((r.method, model, r.dataset), []).append(r)
     cells = []
     for (method, model, dataset), runs in groups.items():
         tokens = [r.metrics["gen_tokens"] for r in runs if "gen_tokens" in r.metrics]

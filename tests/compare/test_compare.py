@@ -133,6 +133,19 @@ def test_cli_writes_table_csv_plot_and_lists_unreadable(runs, tmp_path, capsys):
     assert (out / "acc_vs_tokens.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_runs_of_another_configuration_get_their_own_row(tmp_path):
+    for name, acc in [("prosqa-coconut-m-seed0", 0.6), ("prosqa-coconut-m-lr3-seed0", 0.2)]:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "results.json").write_text(
+            json.dumps(results("coconut", 0, acc, 5.0) | {"run_name": name})
+        )
+    records, _ = collect_runs([tmp_path])
+    assert sorted(r.variant for r in records) == ["", "lr3"]
+    cells = {c.model: c.acc for c in aggregate(records)}
+    assert cells == {"m": (0.6, None), "m [lr3]": (0.2, None)}
+
+
 def test_a_results_file_and_a_run_given_twice_count_once(runs):
     path = runs / "prosqa-coconut-m-seed0"
     records, bad = collect_runs([path / "results.json", path])
