@@ -19,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 from coconut.probe.classify import CATEGORIES
 
@@ -58,6 +59,7 @@ def plot_value_height(report: dict[str, Any], path: Path) -> Path | None:
         hs = sorted(grouped[k])
         means = [sum(grouped[k][h]) / len(grouped[k][h]) for h in hs]
         ax.plot(hs, means, marker="o", label=f"k={k}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("height of frontier node (hops to a leaf)")
     ax.set_ylabel("mean value")
     ax.set_title("Frontier node value vs height")
