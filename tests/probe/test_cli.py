@@ -128,3 +128,23 @@ def test_not_a_coconut_model(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(tmp_path / "m"), "--data", str(data), "--out", str(tmp_path / "o")])
     assert "not a Coconut model: expected coconut.json" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_gsm8k_records_get_hit_rates_by_thought(prosqa_run, tmp_path):
+    records = [
+        {"question": "Tom has 3 apples and buys 4. How many?", "steps": ["<<3+4=7>>"],
+         "answer": "7"},
+        {"question": "2 boxes of 5 pens, 1 lost?", "steps": ["<<2*5=10>>", "<<10-1=9>>"],
+         "answer": "9"},
+    ]  # fmt: skip
+    data = tmp_path / "gsm.json"
+    data.write_text(json.dumps(records))
+    out = tmp_path / "gsm"
+    args = [str(prosqa_run), "--data", str(data), "--out", str(out), "--max-k", "3"]
+    assert main([*args, "--no-progress", "--max-new-tokens", "8"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["task"] == "gsm8k" and "categories_by_k" not in report
+    rates = report["gsm8k"]["hit_rate_by_thought"]
+    assert [(r["index"], r["total"]) for r in rates] == [(1, 2), (2, 1), (3, 0)]
+    assert "gsm8k_hits.png" in report["figures"]
