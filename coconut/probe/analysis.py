@@ -154,50 +154,26 @@ def probe_dataset(
         "ks": ks,
         "options": options.__dict__,
     }
-    model, tok = probed.model, probed.tokenizer
-    outputs = {}
-    for k in tqdm(ks, desc="forced thoughts", disable=not options.progress):
-        outputs[k] = generate_with_thoughts(
-            model,
-            tok,
-            questions,
-            answers,
-            k,
-            max_new_tokens=options.max_new_tokens,
-            batch_size=options.batch_size,
-        )
+    outputs = _forced_outputs(probed, questions, answers, ks, options)
     report["accuracy_by_k"] = {k: statistics.fmean(o.correct for o in outputs[k]) for k in ks}
     report["gen_tokens_by_k"] = {
         k: statistics.fmean(o.new_tokens + k for o in outputs[k]) for k in ks
     }
     categories = None
     if task == "prosqa":
-        categories = {
-            k: [
-                classify_output(o.text, g, a, tok.eos_token)
-                for o, g, a in zip(outputs[k], graphs, answers, strict=True)
-            ]
-            for k in ks
-        }
+        categories = _classes(outputs, graphs, answers, probed.tokenizer.eos_token)
         report["categories_by_k"] = {
-            k: category_shares(c.category for c in categories[k]) for k in ks
+            k: category_shares(c.category for c in classes) for k, classes in categories.items()
         }
     thoughts = [[] for _ in records]
     if options.max_k:
         thoughts = decode_thoughts(
-            model, tok, questions, options.max_k, options.top_k, options.batch_size
-        )
+            probed.model, probed.tokenizer, questions, options.max_k, options.top_k,
+            options.batch_size,
+        )  # fmt: skip
     report["thoughts"] = _thought_summary(thoughts)
     if task == "gsm8k":
-        hits = [
-            thought_hits(t, step_results(r["steps"]), tok, options.c_thought)
-            for t, r in zip(thoughts, records, strict=True)
-        ]
-        report["gsm8k"] = {
-            "hit_rate_by_thought": [
-                h.__dict__ | {"rate": h.rate} for h in hit_rate_by_thought(hits)
-            ]
-        }
+        report["gsm8k"] = _gsm8k_section(probed, records, thoughts, options.c_thought)
     frontier = None
     if graphs is not None:
         cue = prosqa_cue if task == "prosqa" else prontoqa_cue
@@ -207,6 +183,38 @@ def probe_dataset(
         records, outputs, categories, thoughts, frontier, graphs, options.examples_kept
     )
     return report
+
+
+def _forced_outputs(probed, questions, answers, ks, options) -> dict[int, list]:
+    """Generations after ``k`` forced thoughts, for every ``k``."""
+    outputs = {}
+    for k in tqdm(ks, desc="forced thoughts", disable=not options.progress):
+        outputs[k] = generate_with_thoughts(
+            probed.model, probed.tokenizer, questions, answers, k,
+            max_new_tokens=options.max_new_tokens, batch_size=options.batch_size,
+        )  # fmt: skip
+    return outputs
+
+
+def _classes(outputs, graphs, answers, eos_token) -> dict[int, list]:
+    """The six-way class of every output at every ``k``."""
+    return {
+        k: [
+            classify_output(o.text, g, a, eos_token)
+            for o, g, a in zip(outs, graphs, answers, strict=True)
+        ]
+        for k, outs in outputs.items()
+    }
+
+
+def _gsm8k_section(probed, records, thoughts, c_thought: int) -> dict[str, Any]:
+    """Hit rates of the calculator-step results in the decoded thoughts."""
+    hits = [
+        thought_hits(t, step_results(r["steps"]), probed.tokenizer, c_thought)
+        for t, r in zip(thoughts, records, strict=True)
+    ]
+    rates = hit_rate_by_thought(hits)
+    return {"hit_rate_by_thought": [h.__dict__ | {"rate": h.rate} for h in rates]}
 
 
 def _frontier_pass(probed, questions, graphs, ks, cue, progress):
