@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
-from coconut.model import Coconut, LatentTokenIds
+from coconut.model import END_LATENT, LATENT, START_LATENT, Coconut
 from coconut.probe.prompts import question_ids, thought_prompt
 from coconut.probe.thoughts import decode_thoughts
 
@@ -16,8 +16,8 @@ def random_model(make_tokenizer):
     tok = make_tokenizer()
     torch.manual_seed(0)
     base = GPT2LMHeadModel(GPT2Config(n_layer=2, n_head=2, n_embd=16, vocab_size=len(tok)))
-    ids = LatentTokenIds.from_tokenizer(tok)
-    model = Coconut(base, ids.latent_id, ids.start_latent_id, ids.end_latent_id, tok.eos_token_id)
+    latent, bot, eot = tok.convert_tokens_to_ids([LATENT, START_LATENT, END_LATENT])
+    model = Coconut(base, latent, bot, eot, tok.eos_token_id)
     return model.eval(), tok
 
 

@@ -14,7 +14,7 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
-from coconut.model import Coconut, LatentTokenIds
+from coconut.model import END_LATENT, LATENT, START_LATENT, Coconut
 from coconut.probe.graph import ReasoningGraph
 from coconut.probe.thoughts import decode_thoughts
 from coconut.probe.values import continuation_ids, frontier_values, node_values, prosqa_cue
@@ -42,10 +42,8 @@ def fixed(make_tokenizer):
         base.transformer.ln_f.bias[0] = 1.0
         base.lm_head.weight.zero_()
         base.lm_head.weight[:, 0] = q.log()
-    ids = LatentTokenIds.from_tokenizer(tok)
-    model = Coconut(
-        base, ids.latent_id, ids.start_latent_id, ids.end_latent_id, tok.eos_token_id
-    ).eval()
+    latent, bot, eot = tok.convert_tokens_to_ids([LATENT, START_LATENT, END_LATENT])
+    model = Coconut(base, latent, bot, eot, tok.eos_token_id).eval()
     return model, tok, q
 
 
