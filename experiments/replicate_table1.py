@@ -4,8 +4,9 @@ Each (dataset, method, model, seed) is one ``coconut-train`` run of the preset
 ``experiment=<dataset>_<method>``, trained in-process with :func:`coconut.training.train`
 into ``<log-dir>/<run_name>``. A run that already has ``results.json`` is skipped (rerun
 the script to continue an interrupted sweep: unfinished runs resume from ``last.ckpt``).
-The table (test accuracy and generated tokens, mean ± std over seeds) is written as
-markdown.
+The table is made by ``coconut-compare`` (:mod:`coconut.compare`): Table 1's layout with
+accuracy and generated tokens (mean ± std over seeds), forward passes and seconds per
+example, in ``<out>/table.md``, ``table.csv`` and ``acc_vs_tokens.png``.
 
     # the paper's setup on one GPU (GPT-2 shape, random init; add gpt2 when the hub is up)
     python experiments/replicate_table1.py --models gpt2_scratch gpt2 --seeds 0 1 2
@@ -17,31 +18,20 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import logging
-import statistics
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
-from coconut.atomic import atomic_write_text
+from coconut.compare import CompareError, collect_runs
+from coconut.compare.cli import write_comparison
 from coconut.curriculum import METHODS
 from coconut.training.train import CONFIG_DIR, train
 
 log = logging.getLogger("replicate_table1")
 
-ROW_NAMES = {
-    "cot": "CoT",
-    "no_cot": "No-CoT",
-    "icot": "iCoT",
-    "pause_token": "Pause Token",
-    "coconut": "Coconut",
-    "no_curriculum": "- w/o curriculum",
-    "no_thought": "- w/o thought",
-    "pause_as_thought": "- pause as thought",
-}
 DATASETS = ("prontoqa", "prosqa")
 
 # Toy scale: tiny model, small generated data, stages of one epoch each.
@@ -98,47 +88,6 @@ def run_one(overrides: list[str]) -> Path:
     return run_dir
 
 
-def collect(run_dirs: Sequence[Path]) -> list[dict]:
-    """The ``results.json`` of every finished run."""
-    return [
-        json.loads((d / "results.json").read_text())
-        for d in run_dirs
-        if (d / "results.json").is_file()
-    ]
-
-
-def _cell(values: list[float], scale: float = 1.0, digits: int = 1) -> str:
-    if not values:
-        return "–"
-    mean = statistics.fmean(values) * scale
-    if len(values) == 1:
-        return f"{mean:.{digits}f}"
-    return f"{mean:.{digits}f} ± {statistics.stdev(values) * scale:.{digits}f}"
-
-
-def _is_run_of(result: dict, method: str, model: str, dataset: str) -> bool:
-    same = (result["method"], result["model"]) == (method, model)
-    return same and result["data"].split("_")[0] == dataset
-
-
-def markdown_table(results: list[dict], datasets: Sequence[str], models: Sequence[str]) -> str:
-    """Table 1's layout: one row per method and model, accuracy (%) and tokens per dataset."""
-    header = ["Method", "Model"]
-    for dataset in datasets:
-        header += [f"{dataset} Acc. (%)", f"{dataset} # Tokens"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for method in METHODS:
-        for model in models:
-            row = [ROW_NAMES[method], model]
-            for dataset in datasets:
-                runs = [r for r in results if _is_run_of(r, method, model, dataset)]
-                split = "test" if runs and "test" in runs[0] else "val"
-                row.append(_cell([r[split]["acc"] for r in runs], scale=100))
-                row.append(_cell([r[split]["gen_tokens"] for r in runs]))
-            lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
@@ -147,7 +96,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--log-dir", type=Path, default=Path("outputs/table1"))
     parser.add_argument(
-        "--out", type=Path, default=None, help="markdown table (default: <log-dir>/results.md)"
+        "--out", type=Path, default=None, help="table folder (default: <log-dir>/table)"
     )
     parser.add_argument("--tiny", action="store_true", help="toy scale on CPU (model=tiny)")
     parser.add_argument("--tiny-sizes", nargs=3, type=int, default=[256, 32, 32], metavar="N")
@@ -175,10 +124,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception:  # one broken run must not lose the others
             log.exception("run failed: %s", " ".join(overrides))
             failed.append(overrides)
-    table = markdown_table(collect(run_dirs), args.datasets, args.models)
-    out = args.out or args.log_dir / "results.md"
-    atomic_write_text(out, table)
-    log.info("wrote %s\n%s", out, table)
+    out = args.out or args.log_dir / "table"
+    datasets = [f"{d}_tiny" if args.tiny else d for d in args.datasets]
+    rows = [(method, model) for method in METHODS for model in args.models]
+    try:
+        records, unreadable = collect_runs(run_dirs)
+        table = write_comparison(records, unreadable, out, datasets, rows)
+        log.info("wrote %s\n%s", out / "table.md", table)
+    except CompareError as err:
+        log.error("no table: %s", err)
+        return 1
     if failed:
         log.error("%d of %d runs failed", len(failed), len(runs))
     return 1 if failed else 0

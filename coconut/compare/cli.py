@@ -1,0 +1,81 @@
+"""``coconut-compare PATH... --out DIR``: Table 1 from run folders, results and W&B.
+
+Writes ``DIR/table.md`` (the table, then the runs that could not be read and why),
+``DIR/table.csv`` and ``DIR/acc_vs_tokens.png``. Exits 2 with a message when no run at
+all can be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coconut.atomic import atomic_write_text
+from coconut.compare.plots import plot_acc_vs_tokens
+from coconut.compare.runs import CompareError, RunRecord, Unreadable, collect_runs
+from coconut.compare.table import aggregate, csv_table, markdown_table, unreadable_section
+
+log = logging.getLogger(__name__)
+
+
+def write_comparison(
+    records: Sequence[RunRecord],
+    bad: Sequence[Unreadable],
+    out: str | Path,
+    datasets: Sequence[str] | None = None,
+    rows: Sequence[tuple[str, str]] | None = None,
+) -> str:
+    """Writes ``table.md``, ``table.csv`` and the plot into ``out``; returns the markdown."""
+    out = Path(out)
+    cells = aggregate(records)
+    text = markdown_table(cells, datasets, rows) + unreadable_section(bad)
+    atomic_write_text(out / "table.md", text)
+    atomic_write_text(out / "table.csv", csv_table(cells))
+    plot_acc_vs_tokens(cells, out / "acc_vs_tokens.png")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coconut-compare",
+        description="Lay finished runs out as the Coconut paper's Table 1.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        help="run dirs, folders of runs, offline W&B "
+        "run folders, results.json files or wandb:ENTITY/PROJECT",
+    )
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument(
+        "--split",
+        choices=("test", "val"),
+        default=None,
+        help="metrics of this split (default: test, else val)",
+    )
+    parser.add_argument("--datasets", nargs="+", default=None, help="columns, in order")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point."""
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        records, bad = collect_runs(args.paths, args.split)
+    except CompareError as err:
+        parser.exit(2, f"coconut-compare: error: {err}\n")
+    for b in bad:
+        log.warning("could not read %s: %s", b.source, b.reason)
+    text = write_comparison(records, bad, args.out, args.datasets)
+    sys.stdout.write(text)
+    log.info("%d run(s) in %s (%d unreadable)", len(records), args.out / "table.md", len(bad))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""The paper's Table 1 layout: method x dataset, mean ± std over seeds.
+
+Rows are (method, model) pairs in the order of the paper's Table 1 (methods this
+package does not know come after, sorted); each dataset contributes accuracy (%),
+generated tokens (latent thoughts counted, as the paper counts them), forward passes
+and seconds per example. Standard deviations are sample deviations over seeds (n - 1),
+left out for a single seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from coconut.compare.runs import RunRecord, Unreadable
+
+TABLE1_ORDER = (
+    "cot",
+    "no_cot",
+    "icot",
+    "pause_token",
+    "coconut",
+    "no_curriculum",
+    "no_thought",
+    "pause_as_thought",
+)
+ROW_NAMES = {
+    "cot": "CoT",
+    "no_cot": "No-CoT",
+    "icot": "iCoT",
+    "pause_token": "Pause Token",
+    "coconut": "Coconut",
+    "no_curriculum": "- w/o curriculum",
+    "no_thought": "- w/o thought",
+    "pause_as_thought": "- pause as thought",
+}
+"""Row names of the paper's Table 1 by method."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Aggregates of one (method, model, dataset) over its seeds."""
+
+    method: str
+    model: str
+    dataset: str
+    n: int
+    acc: tuple[float, float | None]
+    gen_tokens: tuple[float, float | None] | None
+    forward_passes: float | None
+    sec_per_example: float | None
+    seeds: tuple
+
+
+def mean_std(values: Sequence[float]) -> tuple[float, float | None]:
+    """Mean and sample standard deviation (``None`` for one value).
+
+    Raises:
+        ValueError: for no values.
+    """
+    if not values:
+        raise ValueError("no values")
+    std = statistics.stdev(values) if len(values) > 1 else None
+    return statistics.fmean(values), std
+
+
+def aggregate(records: Sequence[RunRecord]) -> list[Cell]:
+    """One cell per (method, model, dataset), over seeds.
+
+    Runs whose names differ in more than method, data, model and seed (see
+    ``RunRecord.variant``) are other configurations: their model reads ``"model [variant]"``
+    and they get a row of their own instead of being averaged together.
+    """
+    groups: dict[tuple[str, str, str], list[RunRecord]] = {}
+    for r in records:
+        model = f"{r.model} [{r.variant}]" if r.variant else r.model
+        groups.setdefault((r.method, model, r.dataset), []).append(r)
+    cells = []
+    for (method, model, dataset), runs in groups.items():
+        tokens = [r.metrics["gen_tokens"] for r in runs if "gen_tokens" in r.metrics]
+        passes = [r.metrics["forward_passes"] for r in runs if "forward_passes" in r.metrics]
+        secs = [r.metrics["sec_per_example"] for r in runs if "sec_per_example" in r.metrics]
+        cells.append(
+            Cell(
+                method,
+                model,
+                dataset,
+                len(runs),
+                mean_std([r.metrics["acc"] for r in runs]),
+                mean_std(tokens) if tokens else None,
+                statistics.fmean(passes) if passes else None,
+                statistics.fmean(secs) if secs else None,
+                tuple(r.seed for r in runs),
+            )
+        )
+    return sorted(cells, key=lambda c: (method_rank(c.method), c.method, c.model, c.dataset))
+
+
+def method_rank(method: str) -> int:
+    return TABLE1_ORDER.index(method) if method in TABLE1_ORDER else len(TABLE1_ORDER)
+
+
+def fmt(value: tuple[float, float | None] | float | None, scale: float = 1.0, digits=1) -> str:
+    """``"85.0 ± 7.1"``, ``"85.0"`` or ``"–"``."""
+    if value is None:
+        return "–"
+    if isinstance(value, tuple):
+        mean, std = value
+        if std is None:
+            return f"{mean * scale:.{digits}f}"
+        return f"{mean * scale:.{digits}f} ± {std * scale:.{digits}f}"
+    return f"{value * scale:.{digits}f}"
+
+
+def markdown_table(
+    cells: Sequence[Cell],
+    datasets: Sequence[str] | None = None,
+    rows: Sequence[tuple[str, str]] | None = None,
+    extra_columns: bool = True,
+) -> str:
+    """Table 1 as markdown.
+
+    Args:
+        cells: from :func:`aggregate`.
+        datasets: column groups, in order (default: every dataset, sorted).
+        rows: ``(method, model)`` rows, in order (default: those with runs); rows
+            without runs show ``–``.
+        extra_columns: add forward passes, seconds per example and seeds per dataset.
+    """
+    datasets = list(datasets or sorted({c.dataset for c in cells}))
+    if rows is None:
+        seen = []
+        for c in cells:
+            if (c.method, c.model) not in seen:
+                seen.append((c.method, c.model))
+        rows = seen
+    index = {(c.method, c.model, c.dataset): c for c in cells}
+    header = ["Method", "Model"]
+    for d in datasets:
+        header += [f"{d} Acc. (%)", f"{d} # Tokens"]
+        if extra_columns:
+            header += [f"{d} Passes", f"{d} s/example", f"{d} seeds"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for method, model in rows:
+        line = [ROW_NAMES.get(method, method), model]
+        for d in datasets:
+            c = index.get((method, model, d))
+            line += [fmt(c.acc, 100) if c else "–", fmt(c.gen_tokens) if c else "–"]
+            if extra_columns:
+                line += [
+                    fmt(c.forward_passes) if c else "–",
+                    fmt(c.sec_per_example, digits=4) if c else "–",
+                    str(c.n) if c else "0",
+                ]
+        lines.append("| " + " | ".join(line) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def unreadable_section(bad: Sequence[Unreadable]) -> str:
+    """A markdown list of the runs that could not be read (empty if none)."""
+    if not bad:
+        return ""
+    items = "\n".join(f"- `{b.source}`: {b.reason}" for b in bad)
+    return f"\n## Runs that could not be read ({len(bad)})\n\n{items}\n"
+
+
+CSV_FIELDS = (
+    "method",
+    "model",
+    "dataset",
+    "seeds",
+    "acc_mean",
+    "acc_std",
+    "gen_tokens_mean",
+    "gen_tokens_std",
+    "forward_passes_mean",
+    "sec_per_example_mean",
+)
+
+
+def csv_table(cells: Sequence[Cell]) -> str:
+    """One CSV row per cell (accuracy as a fraction; empty where unknown)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for c in cells:
+        tokens = c.gen_tokens or (None, None)
+        writer.writerow(
+            [
+                c.method,
+                c.model,
+                c.dataset,
+                c.n,
+                c.acc[0],
+                _blank(c.acc[1]),
+                _blank(tokens[0]),
+                _blank(tokens[1]),
+                _blank(c.forward_passes),
+                _blank(c.sec_per_example),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _blank(value: float | None) -> str | float:
+    return "" if value is None else value

@@ -1,0 +1,101 @@
+"""``coconut-probe MODEL --data FILE --out DIR``: probe a trained model's thoughts.
+
+``MODEL`` is a ``coconut-train`` run directory or a ``Coconut.save_pretrained``
+directory; ``FILE`` is a split file in our schema. The report (``DIR/report.json``) and
+the figures (``DIR/*.png``) are described in :mod:`coconut.probe.analysis` and
+:mod:`coconut.probe.plots`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from coconut.atomic import atomic_write_json
+from coconut.data import load_examples
+from coconut.probe.analysis import TASKS, ProbeOptions, probe_dataset
+from coconut.probe.loading import load_for_probing
+from coconut.probe.plots import plot_report
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coconut-probe", description="Probe the continuous thoughts of a Coconut model."
+    )
+    parser.add_argument("model", help="a coconut-train run directory or save_pretrained dir")
+    parser.add_argument("--data", required=True, type=Path, help="split file (.json/.jsonl)")
+    parser.add_argument("--out", required=True, type=Path, help="output directory")
+    parser.add_argument("--task", default="auto", choices=TASKS)
+    parser.add_argument(
+        "--max-k",
+        type=int,
+        default=None,
+        help="largest forced number of thoughts (default: the run's last stage, else 6)",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="first N examples only")
+    parser.add_argument("--top-k", type=int, default=5, help="tokens shown per thought")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--max-new-tokens", type=int, default=64)
+    parser.add_argument(
+        "--c-thought", type=int, default=None, help="thoughts per step (default: the run's, else 1)"
+    )
+    parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:1 or auto")
+    parser.add_argument(
+        "--examples", type=int, default=20, help="examples whose details go into report.json"
+    )
+    parser.add_argument("--no-progress", action="store_true")
+    return parser
+
+
+def run(args: argparse.Namespace) -> Path:
+    """Probes as ``args`` say and returns the report's path.
+
+    Raises:
+        ValueError / FileNotFoundError: for a bad model, data file or option.
+    """
+    if args.limit is not None and args.limit < 1:
+        raise ValueError(f"--limit: must be >= 1, got {args.limit}")
+    probed = load_for_probing(args.model, args.device)
+    records = [dict(r) for r in load_examples(args.data)]
+    if args.limit is not None:
+        records = records[: args.limit]
+    if not records:
+        raise ValueError(f"{args.data}: no examples")
+    method = (probed.run_config or {}).get("method") or {}
+    options = ProbeOptions(
+        task=args.task,
+        max_k=probed.max_thoughts() if args.max_k is None else args.max_k,
+        top_k=args.top_k,
+        batch_size=args.batch_size,
+        max_new_tokens=args.max_new_tokens,
+        c_thought=args.c_thought or int(method.get("c_thought", 1)),
+        examples_kept=args.examples,
+        progress=not args.no_progress,
+    )
+    report = probe_dataset(probed, records, options)
+    report["data"] = str(args.data)
+    args.out.mkdir(parents=True, exist_ok=True)
+    report["figures"] = [p.name for p in plot_report(report, args.out)]
+    path = atomic_write_json(args.out / "report.json", report)
+    log.info("wrote %s and %d figure(s)", path, len(report["figures"]))
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point; exits 2 with the message on bad input."""
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        run(args)
+    except (ValueError, FileNotFoundError) as err:
+        parser.exit(2, f"coconut-probe: error: {err}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
