@@ -5,6 +5,12 @@ missing file is generated first when ``data.generate`` names a generator (called
 ``n=data.sizes[split]``, ``seed=data.seeds[split]`` and ``exclude``, the questions of the
 splits already there, so no question is in two splits) and written atomically, so the
 embedded default creates its data once and every later run reads the same files.
+
+Two optional keys: ``data.loader`` (a ``_partial_`` callable of the split's source, e.g.
+:func:`coconut.data.memory_reason.load_memory_reason` for the published memory/reason
+files) replaces :func:`~coconut.data.load_examples`; ``data.tagging`` (``prosqa``,
+``prontoqa`` or ``gsm8k``) tags every step memory/reason by rule
+(:mod:`coconut.data.tagging`) after loading.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import hydra
 from omegaconf import DictConfig
 
 from coconut.data import load_examples, write_examples
+from coconut.data.schema import features_for
+from coconut.data.tagging import tag_records
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +58,18 @@ def load_split(data_cfg: DictConfig, split: str, exclude: Collection[str] = ()) 
         split: split name, a key of ``data_cfg.splits``.
         exclude: questions a generated split must not repeat (those of other splits).
     """
-    path = Path(data_cfg.splits[split])
-    if not path.is_file():
-        _generate(data_cfg, split, path, exclude)
-    dataset = load_examples(path)
-    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), path)
+    source = data_cfg.splits[split]
+    if data_cfg.get("loader") is not None:
+        dataset = hydra.utils.instantiate(data_cfg.loader)(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            _generate(data_cfg, split, path, exclude)
+        dataset = load_examples(path)
+    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), source)
+    if data_cfg.get("tagging"):
+        records = tag_records(dataset, data_cfg.tagging, source=str(source))
+        dataset = datasets.Dataset.from_list(records, features=features_for(records))
     return dataset
 
 
