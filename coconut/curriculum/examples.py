@@ -8,7 +8,7 @@ with a newline, and the answer reads ``"### " + answer`` followed by the eos tok
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transformers import PreTrainedTokenizerBase
 
@@ -25,6 +25,7 @@ class SpecialIds:
         end_latent: ``<|end-latent|>`` (eot).
         pause: ``<|pause|>``.
         eos: end of sequence; also the padding id.
+        extra: token text -> id of the tokens a method adds (``special_tokens()``).
     """
 
     start_latent: int
@@ -32,11 +33,17 @@ class SpecialIds:
     end_latent: int
     pause: int
     eos: int
+    extra: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_latent_ids(cls, ids: LatentTokenIds, eos: int) -> SpecialIds:
+    def from_latent_ids(
+        cls, ids: LatentTokenIds, eos: int, extra: Mapping[str, int] | None = None
+    ) -> SpecialIds:
         """Builds from the model's :class:`~coconut.model.tokens.LatentTokenIds`."""
-        return cls(ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id, eos)
+        return cls(
+            ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id, eos,
+            dict(extra or {}),
+        )  # fmt: skip
 
     @classmethod
     def from_tokenizer(cls, tokenizer: PreTrainedTokenizerBase) -> SpecialIds:
@@ -59,11 +66,13 @@ class TokenizedExample:
         question: ids of ``question + "\\n"``.
         steps: ids of ``step + "\\n"`` for each reasoning step.
         answer: ids of ``"### " + answer`` followed by eos.
+        step_kinds: ``"memory"`` / ``"reason"`` per step, when the record carries them.
     """
 
     question: list[int]
     steps: list[list[int]]
     answer: list[int]
+    step_kinds: tuple[str, ...] | None = None
 
 
 def check_record(record: object, index: int | None = None, source: str | None = None) -> None:
@@ -113,6 +122,7 @@ def tokenize_example(
         question=list(encoded[0]),
         steps=[list(ids) for ids in encoded[1:-1]],
         answer=[*encoded[-1], tokenizer.eos_token_id],
+        step_kinds=tuple(record["step_kinds"]) if record.get("step_kinds") is not None else None,
     )
 
 

@@ -24,7 +24,10 @@ icot                question | step tokens minus the first k * icot_tokens_per_s
 ==================  ==========================================================
 
 where ``n = k * C`` for ``k <= M`` and, for ``k > M``, ``n = M * C`` with
-``pad_latent_to_max`` and ``min(S, M) * C`` without.
+``pad_latent_to_max`` and ``min(S, M) * C`` without. The memory/reason methods and the
+memory_latent hybrid are laid out by :mod:`coconut.curriculum.tagged`; memory_latent's
+thoughts sit in the continuation (generated at evaluation), so its ``n_latent`` is 0 and
+its labels are ``-100`` on ``<|latent|>`` and ``<|end-latent|>``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from itertools import chain
 from coconut.curriculum.examples import SpecialIds, TokenizedExample
 from coconut.curriculum.methods import MethodConfig
 from coconut.curriculum.schedule import schedule_stages
+from coconut.curriculum.tagged import latent_reason_split, tagged_split
 
 IGNORE_INDEX = -100
 """Label value the loss ignores."""
@@ -74,9 +78,11 @@ def build_sequence(
         ValueError: if ``stage`` is negative.
     """
     prompt, continuation, n_latent = _split(ex, stage, method, ids)
+    unlabelled = (ids.latent, ids.end_latent)
     return Sequence(
         input_ids=prompt + continuation,
-        labels=[IGNORE_INDEX] * len(prompt) + continuation,
+        labels=[IGNORE_INDEX] * len(prompt)
+        + [IGNORE_INDEX if t in unlabelled else t for t in continuation],
         prompt_len=len(prompt),
         n_latent=n_latent,
     )
@@ -126,6 +132,13 @@ def _split(
         return q + [ids.pause] * (method.max_latent_stage * method.c_thought), list(answer), 0
     if name == "icot":
         return q, _icot_remaining(ex, stage, method) + answer, 0
+    settings = method.tag_settings()
+    if settings is not None:
+        return (*tagged_split(ex, settings, ids.extra), 0)
+    if name == "memory_latent":
+        replaced = stage if stage <= method.max_latent_stage else len(ex.steps)
+        prompt, continuation, _ = latent_reason_split(ex, replaced, method.c_thought, ids)
+        return prompt, continuation, 0
     remaining = _flat(ex.steps[stage:]) if stage <= method.max_latent_stage else []
     if name == "no_thought":
         return _marked(q, [], ids), remaining + answer, 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, fields
 
+from coconut.curriculum.tagged import PLACEMENTS, TagSettings
+
 log = logging.getLogger(__name__)
 
 METHODS: tuple[str, ...] = (
@@ -25,13 +27,35 @@ METHODS: tuple[str, ...] = (
 )
 """One method per row of the paper's Table 1."""
 
-LATENT_METHODS = frozenset({"coconut", "no_curriculum"})
+MEMORY_REASON_METHODS: tuple[str, ...] = (
+    "memory_reason",
+    "memory_reason_shuffled",
+    "memory_reason_untyped",
+    "planning_tokens",
+    "memory_latent",
+)
+"""The memory/reason methods (arXiv 2411.13504, see :mod:`coconut.curriculum.tagged`),
+their ablations and baseline, and the memory_latent hybrid."""
+
+ALL_METHODS: tuple[str, ...] = METHODS + MEMORY_REASON_METHODS
+
+TAGGED_METHODS = frozenset(
+    {"memory_reason", "memory_reason_shuffled", "memory_reason_untyped", "planning_tokens"}
+)
+"""Methods that put learned type tokens around steps."""
+
+KIND_METHODS = TAGGED_METHODS - {"planning_tokens"} | {"memory_latent"}
+"""Methods that need every step tagged memory or reason (``step_kinds``)."""
+
+LATENT_METHODS = frozenset({"coconut", "no_curriculum", "memory_latent"})
 """Methods that feed hidden states back through ``<|latent|>`` tokens."""
 
-THOUGHT_METHODS = frozenset({"coconut", "no_curriculum", "pause_as_thought", "pause_token"})
+THOUGHT_METHODS = frozenset(
+    {"coconut", "no_curriculum", "pause_as_thought", "pause_token", "memory_latent"}
+)
 """Methods whose layout holds ``c_thought`` thought tokens (latent or pause) per stage."""
 
-STAGED_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought", "icot"})
+STAGED_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought", "icot", "memory_latent"})
 """Methods whose layout changes with the stage ``epoch // epochs_per_stage``."""
 
 STEP_CURRICULUM_METHODS = frozenset({"coconut", "pause_as_thought", "no_thought"})
@@ -48,6 +72,11 @@ _USED_FIELDS: dict[str, frozenset[str]] = {
     "pause_as_thought": _STEP_THOUGHTS,
     "no_curriculum": frozenset({"c_thought", "max_latent_stage", "pad_latent_to_max"}),
     "no_thought": _SCHEDULE | {"uniform_prob"},
+    "memory_reason": frozenset({"n_prefix", "n_special", "tag_placement"}),
+    "memory_reason_shuffled": frozenset({"n_prefix", "n_special", "tag_placement", "shuffle_seed"}),
+    "memory_reason_untyped": frozenset({"n_prefix", "tag_placement"}),
+    "planning_tokens": frozenset({"n_prefix", "n_special", "tag_placement"}),
+    "memory_latent": _SCHEDULE | {"c_thought"},
 }
 _ALWAYS_USED = frozenset({"name", "reset_optimizer_on_stage"})
 
@@ -57,7 +86,7 @@ class MethodConfig:
     """A training method and its curriculum hyperparameters.
 
     Attributes:
-        name: one of :data:`METHODS`.
+        name: one of :data:`ALL_METHODS`.
         c_thought: thoughts per replaced reasoning step (the paper's ``c``); must be >= 1
             for methods with thought tokens (coconut, no_curriculum, pause_as_thought,
             pause_token).
@@ -74,6 +103,11 @@ class MethodConfig:
         reset_optimizer_on_stage: build a fresh optimizer whenever the stage changes.
         first_stage: stage of epoch 0 for staged methods; 1 when training starts from a
             CoT checkpoint, whose own training was stage 0 (the paper's GSM8K Coconut).
+        n_prefix: shared prefix tokens after the question (memory/reason methods).
+        n_special: type tokens per step and before the answer (memory_reason,
+            memory_reason_shuffled, planning_tokens); >= 0.
+        tag_placement: ``before`` or ``after`` each step.
+        shuffle_seed: seed of the per-example permutation of memory_reason_shuffled.
     """
 
     name: str
@@ -85,15 +119,19 @@ class MethodConfig:
     icot_tokens_per_stage: int = 8
     reset_optimizer_on_stage: bool = True
     first_stage: int = 0
+    n_prefix: int = 1
+    n_special: int = 4
+    tag_placement: str = "before"
+    shuffle_seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.name not in METHODS:
+        if self.name not in ALL_METHODS:
             raise ValueError(
-                f"method name: unknown method {self.name!r}; expected one of {METHODS}"
+                f"method name: unknown method {self.name!r}; expected one of {ALL_METHODS}"
             )
         for field in (
             "c_thought", "max_latent_stage", "epochs_per_stage", "icot_tokens_per_stage",
-            "first_stage",
+            "first_stage", "n_prefix", "n_special", "shuffle_seed",
         ):  # fmt: skip
             _check_int(field, getattr(self, field))
         if self.name in THOUGHT_METHODS and self.c_thought < 1:
@@ -114,6 +152,13 @@ class MethodConfig:
             )
         if not 0.0 <= self.uniform_prob <= 1.0:
             raise ValueError(f"method uniform_prob: must lie in [0, 1], got {self.uniform_prob}")
+        for field in ("n_prefix", "n_special"):
+            if getattr(self, field) < 0:
+                raise ValueError(f"method {field}: must be >= 0, got {getattr(self, field)}")
+        if self.tag_placement not in PLACEMENTS:
+            raise ValueError(
+                f"method tag_placement: must be one of {PLACEMENTS}, got {self.tag_placement!r}"
+            )
         ignored = self.ignored_fields
         if ignored:
             log.info("method %s ignores the settings %s", self.name, ", ".join(ignored))
@@ -122,6 +167,28 @@ class MethodConfig:
     def uses_latents(self) -> bool:
         """Whether the layout holds ``<|latent|>`` tokens (needs the Coconut wrapper)."""
         return self.name in LATENT_METHODS
+
+    @property
+    def needs_kinds(self) -> bool:
+        """Whether every example must carry ``step_kinds``."""
+        return self.name in KIND_METHODS
+
+    def tag_settings(self) -> TagSettings | None:
+        """The tagging of a memory/reason-style method; None for the others."""
+        if self.name not in TAGGED_METHODS:
+            return None
+        return TagSettings(
+            n_prefix=self.n_prefix,
+            n_special=0 if self.name == "memory_reason_untyped" else self.n_special,
+            placement=self.tag_placement,
+            typed=self.name != "planning_tokens",
+            shuffle_seed=self.shuffle_seed if self.name == "memory_reason_shuffled" else None,
+        )
+
+    def special_tokens(self) -> tuple[str, ...]:
+        """Tokens this method adds to the tokenizer and embeddings (beyond the markers)."""
+        settings = self.tag_settings()
+        return () if settings is None else settings.tokens()
 
     @property
     def is_staged(self) -> bool:
