@@ -1,4 +1,4 @@
-"""Tokenized examples and the ids of the special tokens used to lay them out.
+"""Tokenized examples: a record as token ids, in the training text format.
 
 A record ``{"question": str, "steps": list[str], "answer": str}`` becomes a
 :class:`TokenizedExample` in the training text format: the question and every step end
@@ -8,54 +8,9 @@ with a newline, and the answer reads ``"### " + answer`` followed by the eos tok
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
-
-from coconut.model.tokens import LatentTokenIds
-
-
-@dataclass(frozen=True)
-class SpecialIds:
-    """Token ids the layouts need.
-
-    Attributes:
-        start_latent: ``<|start-latent|>`` (bot).
-        latent: ``<|latent|>``.
-        end_latent: ``<|end-latent|>`` (eot).
-        pause: ``<|pause|>``.
-        eos: end of sequence; also the padding id.
-        extra: token text -> id of the tokens a method adds (``special_tokens()``).
-    """
-
-    start_latent: int
-    latent: int
-    end_latent: int
-    pause: int
-    eos: int
-    extra: Mapping[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def from_latent_ids(
-        cls, ids: LatentTokenIds, eos: int, extra: Mapping[str, int] | None = None
-    ) -> SpecialIds:
-        """Builds from the model's :class:`~coconut.model.tokens.LatentTokenIds`."""
-        return cls(
-            ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id, eos,
-            dict(extra or {}),
-        )  # fmt: skip
-
-    @classmethod
-    def from_tokenizer(cls, tokenizer: PreTrainedTokenizerBase) -> SpecialIds:
-        """Looks the four markers and eos up in ``tokenizer``.
-
-        Raises:
-            ValueError: if a marker is missing (call ``add_latent_tokens`` first) or the
-                tokenizer has no eos token.
-        """
-        if tokenizer.eos_token_id is None:
-            raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
-        return cls.from_latent_ids(LatentTokenIds.from_tokenizer(tokenizer), tokenizer.eos_token_id)
 
 
 @dataclass(frozen=True)
@@ -66,7 +21,8 @@ class TokenizedExample:
         question: ids of ``question + "\\n"``.
         steps: ids of ``step + "\\n"`` for each reasoning step.
         answer: ids of ``"### " + answer`` followed by eos.
-        step_kinds: ``"memory"`` / ``"reason"`` per step, when the record carries them.
+        step_kinds: ``"memory"`` / ``"reason"`` per step, when the record carries them
+            (the memory/reason methods need them).
     """
 
     question: list[int]

@@ -25,7 +25,7 @@ from lightning.pytorch.callbacks import Callback, ModelCheckpoint
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from coconut.atomic import atomic_torch_save
-from coconut.curriculum import MethodConfig, schedule_stages, stage_for_epoch
+from coconut.curriculum import Method, schedule_stages, stage_for_epoch
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class FinalStageBest(ModelCheckpoint):
         **kwargs: passed to ``ModelCheckpoint`` (``dirpath``, ``save_top_k``, ...).
     """
 
-    def __init__(self, method: MethodConfig, **kwargs: Any) -> None:
+    def __init__(self, method: Method, **kwargs: Any) -> None:
         kwargs.setdefault("monitor", "val/acc")
         kwargs.setdefault("mode", "max")
         kwargs.setdefault("filename", "best-epoch{epoch:03d}-acc{val/acc:.4f}")

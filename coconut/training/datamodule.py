@@ -21,8 +21,8 @@ from torch.utils.data import Dataset
 
 from coconut.curriculum import (
     Collator,
-    MethodConfig,
-    SpecialIds,
+    Method,
+    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
@@ -54,8 +54,8 @@ class StageDataset(Dataset):
         stage: int,
         epoch: int,
         seed: int,
-        method: MethodConfig,
-        ids: SpecialIds,
+        method: Method,
+        ids: TokenIds,
     ) -> None:
         self.examples, self.stage, self.epoch = examples, stage, epoch
         self.seed, self.method, self.ids = seed, method, ids
@@ -92,8 +92,8 @@ class PromptDataset(Dataset):
         answers: Sequence[str],
         *,
         stage: int,
-        method: MethodConfig,
-        ids: SpecialIds,
+        method: Method,
+        ids: TokenIds,
         length: int | None = None,
     ) -> None:
         if len(examples) != len(answers):
@@ -140,8 +140,8 @@ class CurriculumDataModule(L.LightningDataModule):
         self,
         splits: Mapping[str, Sequence[TokenizedExample]],
         answers: Mapping[str, Sequence[str]],
-        method: MethodConfig,
-        ids: SpecialIds,
+        method: Method,
+        ids: TokenIds,
         *,
         batch_size: int,
         eval_batch_size: int,

@@ -20,9 +20,10 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import SpecialIds, schedule_stages
+from coconut.curriculum import TokenIds, schedule_stages
 from coconut.data import load_examples
 from coconut.model import Coconut
+from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
@@ -49,8 +50,8 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     run_cfg = OmegaConf.load(config_path)
     method = method_config(run_cfg)
     L.seed_everything(cfg.seed)
-    model, tokenizer = _load_model(cfg, run_cfg, run_dir)
-    ids = SpecialIds.from_tokenizer(tokenizer)
+    model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
+    ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
     examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, _source(cfg, run_cfg))
     stage = _stage(cfg, method, run_dir)
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
@@ -68,7 +69,12 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         test_split=cfg.split,
     )
     module = CoconutLitModule(
-        model, tokenizer, method, optimizer=_no_optimizer, max_new_tokens=max_new
+        model,
+        tokenizer,
+        method,
+        optimizer=_no_optimizer,
+        max_new_tokens=max_new,
+        latent_steps=getattr(method, "latent_steps", None),
     )
     module.keep_predictions = True
     trainer = hydra.utils.instantiate(cfg.trainer, use_distributed_sampler=False)
@@ -93,7 +99,9 @@ def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
 
-def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Coconut, Any]:
+def _load_model(
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, extra_tokens: tuple[str, ...]
+) -> tuple[Coconut, Any]:
     source = Path(run_dir / "model" if cfg.checkpoint == "model" else cfg.checkpoint)
     if cfg.checkpoint == "last":
         source = run_dir / "checkpoints" / LAST
@@ -102,7 +110,8 @@ def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Co
     if source.is_dir() and (source / "coconut.json").is_file():
         return Coconut.from_pretrained(source).eval(), AutoTokenizer.from_pretrained(source)
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
-    model, _ = build_model(run_cfg.model, tokenizer)
+    adapter = AdapterConfig.from_mapping(run_cfg.get("adapter"))
+    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens, adapter)
     init_weights(model, source)
     return model.eval(), tokenizer
 

@@ -23,7 +23,8 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from coconut.model import Coconut, LatentTokenIds, add_latent_tokens
+from coconut.model import Coconut
+from coconut.model.adapters import AdapterConfig, TokenIds, add_latent_tokens, apply_adapter
 from coconut.tokenization import load_or_train_tokenizer
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
@@ -54,23 +55,34 @@ def build_tokenizer(
 
 
 def build_model(
-    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase
-) -> tuple[Coconut, LatentTokenIds]:
+    model_cfg: DictConfig,
+    tokenizer: PreTrainedTokenizerBase,
+    extra_tokens: Iterable[str] = (),
+    adapter: AdapterConfig | None = None,
+) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
-    ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer).
+    ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer), and
+    ``extra_tokens`` (the method's ``special_tokens()``). With an ``adapter`` in ``lora``
+    mode the base model is wrapped by ``peft``: only the LoRA matrices and the rows of
+    the markers and extra tokens train (:mod:`coconut.model.adapters`).
     """
     _check_source(model_cfg)
     if model_cfg.source == "hub":
         base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained)
     else:
         base = _scratch_model(model_cfg, tokenizer)
-    ids = add_latent_tokens(tokenizer, base, init_token=model_cfg.get("init_token"))
+    ids = add_latent_tokens(
+        tokenizer, base, init_token=model_cfg.get("init_token"), extra_tokens=extra_tokens
+    )
+    if adapter is not None:
+        new_rows = [ids.start_latent, ids.latent, ids.end_latent, ids.pause, *ids.extra.values()]
+        base = apply_adapter(base, adapter, new_rows)
     model = Coconut(
         base,
-        latent_token_id=ids.latent_id,
-        start_latent_id=ids.start_latent_id,
-        end_latent_id=ids.end_latent_id,
+        latent_token_id=ids.latent,
+        start_latent_id=ids.start_latent,
+        end_latent_id=ids.end_latent,
         eos_token_id=tokenizer.eos_token_id,
     )
     return model, ids

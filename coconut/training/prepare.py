@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from transformers import PreTrainedTokenizerBase
 
 from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
+    Method,
+    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
@@ -44,8 +44,8 @@ def tokenize_split(
 
 def check_context(
     splits: Mapping[str, Sequence[TokenizedExample]],
-    method: MethodConfig,
-    ids: SpecialIds,
+    method: Method,
+    ids: TokenIds,
     context: int | None,
     max_new_tokens: int,
     eval_stage: int | None = None,
@@ -60,24 +60,39 @@ def check_context(
         context: the model's context length (``None``: unknown, nothing to check).
         max_new_tokens: generation budget added to each prompt.
         eval_stage: forced evaluation stage, if any (else every scheduled stage).
+
+    Raises:
+        ValueError: naming the split and example that the method cannot lay out (e.g.
+            steps without memory/reason kinds for memory_reason).
     """
-    if context is None:
-        return
     stages = schedule_stages(method)
     for split, examples in splits.items():
         for i, ex in enumerate(examples):
-            if split == "train":
-                length = max(len(build_sequence(ex, k, method, ids).input_ids) for k in stages)
-                what = "training sequence"
-            else:
-                eval_stages = stages if eval_stage is None else (eval_stage,)
-                length = max_new_tokens + max(
-                    build_prompt(ex, k, method, ids).prompt_len for k in eval_stages
-                )
-                what = "prompt + eval.max_new_tokens"
-            if length > context:
+            try:
+                length, what = _longest(split, ex, method, ids, stages, max_new_tokens, eval_stage)
+            except ValueError as err:  # e.g. a method that needs step kinds the data lacks
+                raise ValueError(f"split {split!r}, example {i}: {err}") from err
+            if context is not None and length > context:
                 raise ContextLengthError(
                     f"split {split!r}, example {i}: {what} has {length} tokens, more than the "
                     f"model's context of {context}; shorten the data, lower eval.max_new_tokens "
                     "or use a model with a longer context"
                 )
+
+
+def _longest(
+    split: str,
+    ex: TokenizedExample,
+    method: Method,
+    ids: TokenIds,
+    stages: tuple[int, ...],
+    max_new_tokens: int,
+    eval_stage: int | None,
+) -> tuple[int, str]:
+    """The longest training layout (train) or prompt + budget (other splits) of ``ex``."""
+    if split == "train":
+        length = max(len(build_sequence(ex, k, method, ids).input_ids) for k in stages)
+        return length, "training sequence"
+    eval_stages = stages if eval_stage is None else (eval_stage,)
+    length = max_new_tokens + max(build_prompt(ex, k, method, ids).prompt_len for k in eval_stages)
+    return length, "prompt + eval.max_new_tokens"

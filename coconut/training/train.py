@@ -27,13 +27,14 @@ from transformers import PreTrainedTokenizerBase
 
 from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
+    Method,
+    TokenIds,
     TokenizedExample,
     schedule_stages,
     stage_for_epoch,
 )
 from coconut.model import Coconut
+from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import (
     AtomicCheckpointIO,
     FinalStageBest,
@@ -57,7 +58,7 @@ CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
 """The repository's ``conf/`` (the package is installed editable, ``pip install -e .``)."""
 
 # Config sections that must not change when a run is resumed.
-FROZEN_ON_RESUME = ("data", "model", "method", "optimizer", "scheduler", "seed")
+FROZEN_ON_RESUME = ("data", "model", "method", "adapter", "optimizer", "scheduler", "seed")
 
 
 def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str, Any]:
@@ -89,6 +90,7 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         scheduler=cfg.scheduler.name,
         warmup_steps=cfg.scheduler.warmup_steps,
         max_new_tokens=cfg.eval.max_new_tokens,
+        latent_steps=getattr(method, "latent_steps", None),
     )
     datamodule = CurriculumDataModule(
         inputs.splits,
@@ -133,17 +135,17 @@ class _RunInputs:
 
     model: Coconut
     tokenizer: PreTrainedTokenizerBase
-    ids: SpecialIds
+    ids: TokenIds
     splits: dict[str, list[TokenizedExample]]
     answers: dict[str, list[str]]
 
 
-def _prepare(cfg: DictConfig, method: MethodConfig, run_dir: Path) -> _RunInputs:
+def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
     records = load_splits(cfg.data)
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir)
-    model, latent_ids = build_model(cfg.model, tokenizer)
-    ids = SpecialIds.from_latent_ids(latent_ids, tokenizer.eos_token_id)
+    adapter = AdapterConfig.from_mapping(cfg.get("adapter"))
+    model, ids = build_model(cfg.model, tokenizer, method.special_tokens(), adapter)
     splits, answers = {}, {}
     for split, dataset in records.items():
         splits[split], answers[split] = tokenize_split(dataset, tokenizer, cfg.data.splits[split])
@@ -179,7 +181,7 @@ def _check_resumable(cfg: DictConfig, run_dir: Path) -> None:
 
 
 def _build_trainer(
-    cfg: DictConfig, method: MethodConfig, run_dir: Path, extra: list[Callback]
+    cfg: DictConfig, method: Method, run_dir: Path, extra: list[Callback]
 ) -> tuple[L.Trainer, FinalStageBest]:
     ckpt_dir = run_dir / "checkpoints"
     best = FinalStageBest(method, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
@@ -210,7 +212,7 @@ def _final_evaluation(
     module: CoconutLitModule,
     datamodule: CurriculumDataModule,
     best: FinalStageBest,
-    method: MethodConfig,
+    method: Method,
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
     best_path = best.best_model_path or None

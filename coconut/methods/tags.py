@@ -1,6 +1,6 @@
-"""Layouts of the memory/reason methods (arXiv 2411.13504) and of the memory_latent hybrid.
+"""Building blocks of the memory/reason methods (arXiv 2411.13504) and of memory_latent.
 
-Pure functions of (example, settings, token ids), so that each method's ``layout`` is a
+Pure functions of (example, settings, token ids); each method module's ``layout`` is a
 thin call. With ``P = n_prefix`` and ``N = n_special``:
 
 =========================  ===================================================================
@@ -27,8 +27,11 @@ import random
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from coconut.curriculum.examples import SpecialIds, TokenizedExample
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
 
 PLACEMENTS = ("before", "after")
 TAG_KINDS = ("memory", "reason", "answer", "plan")
@@ -117,7 +120,7 @@ def _tags(extra: Mapping[str, int], kind: str, n: int) -> list[int]:
 
 
 def latent_reason_split(
-    ex: TokenizedExample, n_replaced: int, c_thought: int, ids: SpecialIds
+    ex: TokenizedExample, n_replaced: int, c_thought: int, ids: TokenIds
 ) -> tuple[list[int], list[int], int]:
     """``(prompt, continuation, n_latent)`` of memory_latent with ``n_replaced`` reason
     steps (the first ones) as ``c_thought`` continuous thoughts each."""
