@@ -23,8 +23,8 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from coconut.model import Coconut
-from coconut.model.adapters import AdapterConfig, TokenIds, add_latent_tokens, apply_adapter
+from coconut.model import Coconut, TokenIds, add_latent_tokens
+from coconut.model.adapters import AdapterConfig, apply_adapter
 from coconut.tokenization import load_or_train_tokenizer
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
