@@ -114,7 +114,7 @@ def test_memory_latent_stages() -> None:
 def test_methods_needing_kinds_say_so(name: str) -> None:
     method = build_method({"name": name})
     untagged = TokenizedExample([1, 2], [[3, 4]], [9, EOS])
-    with pytest.raises(ValueError, match="needs steps tagged memory/reason.*data.tagging"):
+    with pytest.raises(ValueError, match=r"needs steps tagged memory/reason.*data\.tagging"):
         build_sequence(untagged, method.final_stage, method, token_ids(method))
 
 
