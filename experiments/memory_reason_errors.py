@@ -2,7 +2,7 @@
 
 Usage (after ``coconut-eval run_dir=<run> split=test``, which writes the predictions)::
 
-    python experiments/memory_reason_errors.py <run_dir>/eval/test-stage<k>.json <test split file> prontoqa
+    python experiments/memory_reason_errors.py <run>/eval/test-stage<k>.json <split file> prontoqa
 
 Prints accuracy, the shares of wrong answers with memory / reasoning errors
 (:func:`coconut.analysis.error_shares`) and the tag statistics of the generations
