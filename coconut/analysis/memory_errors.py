@@ -5,9 +5,11 @@ errors. On ProsQA and ProntoQA every sentence is a fact or a one-hop inference, 
 generated chain can be checked without a judge model:
 
 - each generated step (one sentence; tag tokens and latent spans removed) has a kind:
-  the kind of the type tokens before it when the model emitted some (memory_reason),
-  else by its form: a rule ("Every A is a B.", "As are Bs.", "Each A is not P.") or an
-  entity sentence stated in the question is memory, any other entity sentence reason;
+  the kind of the type tokens before it when the model emitted some (memory_reason;
+  ``use_tags=False`` ignores them, as for memory_reason_shuffled, whose tags are
+  permuted on purpose), else by its form: a rule ("Every A is a B.", "As are Bs.",
+  "Each A is not P.") or an entity sentence stated in the question is memory, any other
+  entity sentence reason;
 - a **memory error** is a memory step that is not a sentence of the question;
 - a **reasoning error** is a reason step ``E is [not] X`` that does not follow from the
   steps before it: no earlier step ``E is a C`` with an earlier rule ``C -> [not] X``.
@@ -76,7 +78,7 @@ def _norm(sentence: str) -> str:
     return " ".join(sentence.split()).lower().rstrip(".")
 
 
-def generated_steps(text: str, question: str) -> list[Step]:
+def generated_steps(text: str, question: str, use_tags: bool = True) -> list[Step]:
     """The checkable sentences of a generation (before ``###``), each with its kind."""
     body = text.split("###")[0]
     body = _LATENT_SPAN.sub("\n", body)
@@ -85,7 +87,8 @@ def generated_steps(text: str, question: str) -> list[Step]:
     for piece in re.split(r"(<\|(?:memory|reason|answer|plan|prefix)_\d+\|>)", body):
         tag = _TAG.fullmatch(piece)
         if tag:
-            pending = tag[1] if tag[1] in ("memory", "reason") else pending
+            if use_tags and tag[1] in ("memory", "reason"):
+                pending = tag[1]
             continue
         for sentence in split_sentences(_MARKERS.sub(" ", piece).replace("\n", " ")):
             kind = pending or _kind_by_form(sentence, stated)
@@ -117,9 +120,9 @@ def _follows(sentence: str, earlier: Sequence[str]) -> bool:
     return False
 
 
-def classify(question: str, generated: str) -> dict[str, bool]:
+def classify(question: str, generated: str, use_tags: bool = True) -> dict[str, bool]:
     """Whether a generation holds a memory error and a reasoning error."""
-    steps = generated_steps(generated, question)
+    steps = generated_steps(generated, question, use_tags)
     stated = {_norm(s) for s in split_sentences(question)}
     memory_error = reasoning_error = False
     for i, step in enumerate(steps):
@@ -131,7 +134,10 @@ def classify(question: str, generated: str) -> dict[str, bool]:
 
 
 def error_shares(
-    task: str, questions: Sequence[str], predictions: Sequence[Mapping[str, Any]]
+    task: str,
+    questions: Sequence[str],
+    predictions: Sequence[Mapping[str, Any]],
+    use_tags: bool = True,
 ) -> dict[str, float]:
     """Shares of the wrong answers with each kind of error, as the paper reports them.
 
@@ -140,6 +146,7 @@ def error_shares(
         questions: question text of each example, by index.
         predictions: records with ``index``, ``correct`` and ``generated`` (as written by
             ``coconut-eval``).
+        use_tags: take a step's kind from the type tokens the model emitted before it.
 
     Returns:
         ``wrong`` (count) and the shares ``memory_only``, ``reasoning_only``, ``both``,
@@ -157,7 +164,7 @@ def error_shares(
     for p in predictions:
         if p["correct"]:
             continue
-        found = classify(questions[p["index"]], p["generated"])
+        found = classify(questions[p["index"]], p["generated"], use_tags)
         m, r = found["memory_error"], found["reasoning_error"]
         counts[
             "both" if m and r else "memory_only" if m else "reasoning_only" if r else "neither"

@@ -80,6 +80,12 @@ def test_emitted_tags_decide_the_kind() -> None:
     assert classify(PROSQA_Q, text) == {"memory_error": False, "reasoning_error": True}
     tagged = "<|memory_0|>Every terpus is a brimpus.\n<|memory_0|>Tom is a brimpus.\n###"
     assert classify(PROSQA_Q, tagged) == {"memory_error": True, "reasoning_error": False}
+    # Ignoring the tags, the kinds come from the form: the rule is a stated fact and the
+    # entity sentence follows from "Tom is a terpus." ... which is missing here.
+    assert classify(PROSQA_Q, tagged, use_tags=False) == {
+        "memory_error": False,
+        "reasoning_error": True,
+    }
 
 
 def test_latent_spans_are_not_checked() -> None:
