@@ -5,16 +5,15 @@
 - :mod:`~coconut.curriculum.examples`: tokenized examples;
 - :mod:`~coconut.curriculum.layout`: training layouts, labels and eval prompts;
 - :mod:`~coconut.curriculum.collate`: padding batches, aligned on the first latent;
-- :mod:`~coconut.curriculum.answers`: reading the answer out of generated text.
+- :mod:`~coconut.curriculum.text_format`: the text format of a record and reading the answer
+  out of generated text.
 
 Nothing here imports Lightning or Hydra.
 """
 
-from coconut.curriculum.answers import extract_answer
 from coconut.curriculum.collate import Collator
 from coconut.curriculum.examples import (
     TokenizedExample,
-    check_record,
     tokenize_example,
 )
 from coconut.curriculum.layout import (
@@ -31,6 +30,8 @@ from coconut.curriculum.schedule import (
     stage_changed,
     stage_for_epoch,
 )
+from coconut.curriculum.text_format import extract_answer, record_texts
+from coconut.data.schema import check_record
 from coconut.methods import TABLE1_METHODS, Method, TokenIds, build_method
 
 METHODS = TABLE1_METHODS
@@ -51,6 +52,7 @@ __all__ = [
     "example_rng",
     "extract_answer",
     "max_sequence_length",
+    "record_texts",
     "sample_stage",
     "schedule_stages",
     "stage_changed",

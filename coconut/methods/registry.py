@@ -87,7 +87,7 @@ def build_method(config: Mapping[str, Any] | None = None, /, **overrides: Any) -
     for key in values:
         if key not in own and key not in known:
             raise ValueError(
-                f"method {key}: no registered method reads this field (a typo?); "
+                f"method: unknown field {key!r} (a typo?): no method reads it; "
                 f"{cls.name} reads {sorted(own)}"
             )
     for key, value in values.items():

@@ -10,9 +10,6 @@ instead (``adapter/``, ``base/``, ``adapter_meta.json``) and loaded back the sam
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +17,7 @@ import torch
 from peft import PeftModel
 from transformers import AutoModelForCausalLM
 
+from coconut.atomic import atomic_directory, recover_directory
 from coconut.model.adapters import META_NAME, AdapterMeta, load_adapted, save_adapted
 
 if TYPE_CHECKING:
@@ -30,11 +28,9 @@ _ID_FIELDS = ("latent_token_id", "start_latent_id", "end_latent_id", "eos_token_
 
 
 def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
-    """Writes the model into ``directory`` atomically: a crash leaves the old one intact."""
-    directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    try:
+    """Writes the model into ``directory`` atomically: a crash leaves the old one intact
+    and the directory never goes missing (:func:`coconut.atomic.atomic_directory`)."""
+    with atomic_directory(directory) as staging:
         if isinstance(model.base_causallm, PeftModel):
             save_adapted(model.base_causallm, staging, adapter_meta(model))
         else:
@@ -43,9 +39,24 @@ def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
             tokenizer.save_pretrained(staging)
         ids = {name: getattr(model, name) for name in _ID_FIELDS}
         (staging / CONFIG_NAME).write_text(json.dumps(ids, indent=2) + "\n")
-        _swap_in(staging, directory)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coconut:
+    """Loads a directory written by ``save_coconut``."""
+    directory = Path(directory)
+    recover_directory(directory)
+    config_path = directory / CONFIG_NAME
+    if not config_path.is_file():
+        raise FileNotFoundError(f"{config_path} not found: not a Coconut model directory")
+    ids = json.loads(config_path.read_text())
+    missing = [name for name in _ID_FIELDS if not isinstance(ids.get(name), int)]
+    if missing:
+        raise ValueError(f"{config_path}: missing or non-integer fields {missing}")
+    if (directory / META_NAME).is_file():
+        base, _ = load_adapted(directory)
+    else:
+        base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
+    return cls(base, **{name: ids[name] for name in _ID_FIELDS})
 
 
 def adapter_meta(model: Coconut) -> AdapterMeta:
@@ -61,34 +72,6 @@ def adapter_meta(model: Coconut) -> AdapterMeta:
         marker_ids={name: getattr(model, name) for name in _ID_FIELDS},
         new_token_ids=sorted(i for ids in indices.values() for i in ids),
     )
-
-
-def _swap_in(staging: Path, directory: Path) -> None:
-    if not directory.exists():
-        os.replace(staging, directory)
-        return
-    old = directory.with_name(f".{directory.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(directory, old)
-    os.replace(staging, directory)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coconut:
-    """Loads a directory written by ``save_coconut``."""
-    directory = Path(directory)
-    config_path = directory / CONFIG_NAME
-    if not config_path.is_file():
-        raise FileNotFoundError(f"{config_path} not found: not a Coconut model directory")
-    ids = json.loads(config_path.read_text())
-    missing = [name for name in _ID_FIELDS if not isinstance(ids.get(name), int)]
-    if missing:
-        raise ValueError(f"{config_path}: missing or non-integer fields {missing}")
-    if (directory / META_NAME).is_file():
-        base, _ = load_adapted(directory)
-    else:
-        base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
-    return cls(base, **{name: ids[name] for name in _ID_FIELDS})
 
 
 def load_reference_state_dict(model: Coconut, state_dict: dict[str, torch.Tensor]) -> None:

@@ -20,18 +20,18 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import TokenIds, schedule_stages
+from coconut.curriculum import TokenIds
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.hydra_app import hydra_entry
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_split
-from coconut.training.train import CONFIG_DIR
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +139,13 @@ def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
     results = run_dir / "results.json"
     if results.is_file():
         return int(json.loads(results.read_text())["eval_stage"])
-    return schedule_stages(method)[-1]
+    return method.final_stage
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="eval", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    """Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k]``."""
+def _run(cfg: DictConfig) -> float:
+    """Evaluates the composed config; returns the accuracy."""
     return evaluate(cfg)["acc"]
+
+
+main = hydra_entry(_run, "eval")
+"""Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k] [trainer=gpu]``."""

@@ -25,12 +25,12 @@ from transformers import (
 
 from coconut.model import Coconut, TokenIds, add_latent_tokens
 from coconut.model.adapters import AdapterConfig, apply_adapter
-from coconut.tokenization import load_or_train_tokenizer
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
     check_weights_match,
     lightning_state_dict,
 )
+from coconut.training.tokenizer import load_or_train_tokenizer
 
 log = logging.getLogger(__name__)
 

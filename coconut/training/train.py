@@ -26,13 +26,8 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedTokenizerBase
 
 from coconut.atomic import atomic_write_json, atomic_write_text
-from coconut.curriculum import (
-    Method,
-    TokenIds,
-    TokenizedExample,
-    schedule_stages,
-    stage_for_epoch,
-)
+from coconut.curriculum import TokenIds, TokenizedExample
+from coconut.methods import Method
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import (
@@ -44,7 +39,9 @@ from coconut.training.checkpointing import (
     lightning_state_dict,
 )
 from coconut.training.config import accumulate_grad_batches, check_config
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.hydra_app import CONFIG_DIR, hydra_entry
 from coconut.training.loggers import build_loggers
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
@@ -54,8 +51,6 @@ from coconut.training.sources import load_splits
 
 log = logging.getLogger(__name__)
 
-CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
-"""The repository's ``conf/`` (the package is installed editable, ``pip install -e .``)."""
 
 # Config sections that must not change when a run is resumed.
 FROZEN_ON_RESUME = ("data", "model", "method", "adapter", "optimizer", "scheduler", "seed")
@@ -92,6 +87,7 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         max_new_tokens=cfg.eval.max_new_tokens,
         latent_steps=getattr(method, "latent_steps", None),
     )
+    curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
     datamodule = CurriculumDataModule(
         inputs.splits,
         inputs.answers,
@@ -101,16 +97,16 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         eval_batch_size=cfg.data.eval_batch_size,
         seed=cfg.seed,
         num_workers=cfg.data.num_workers,
-        eval_stage=cfg.eval.stage,
+        curriculum=curriculum,
     )
-    trainer, best = _build_trainer(cfg, method, run_dir, callbacks or [])
+    trainer, best = _build_trainer(cfg, curriculum, run_dir, callbacks or [])
     if trainer.is_global_zero:
         atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
 
     start = time.perf_counter()
     trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
     results = {
-        **_final_evaluation(cfg, trainer, module, datamodule, best, method),
+        **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum),
         "run_name": cfg.run_name,
         "method": method.name,
         "data": cfg.data.name,
@@ -181,11 +177,12 @@ def _check_resumable(cfg: DictConfig, run_dir: Path) -> None:
 
 
 def _build_trainer(
-    cfg: DictConfig, method: Method, run_dir: Path, extra: list[Callback]
+    cfg: DictConfig, curriculum: CurriculumCallback, run_dir: Path, extra: list[Callback]
 ) -> tuple[L.Trainer, FinalStageBest]:
     ckpt_dir = run_dir / "checkpoints"
-    best = FinalStageBest(method, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
+    best = FinalStageBest(curriculum, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
     callbacks: list[Callback] = [
+        curriculum,
         LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps),
         best,
         *extra,
@@ -200,7 +197,6 @@ def _build_trainer(
         callbacks=callbacks,
         plugins=[AtomicCheckpointIO()],
         accumulate_grad_batches=accumulate_grad_batches(cfg),
-        reload_dataloaders_every_n_epochs=1,
         use_distributed_sampler=False,
     )
     return trainer, best
@@ -212,17 +208,14 @@ def _final_evaluation(
     module: CoconutLitModule,
     datamodule: CurriculumDataModule,
     best: FinalStageBest,
-    method: Method,
+    curriculum: CurriculumCallback,
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
     best_path = best.best_model_path or None
-    if cfg.eval.stage is not None:
-        stage = cfg.eval.stage
-    elif best_path:
-        stage = schedule_stages(method)[-1]
-    else:
-        stage = stage_for_epoch(max(trainer.current_epoch - 1, 0), method)
-    datamodule.eval_stage = stage
+    stage = curriculum.final_eval_stage(
+        best_checkpoint=best_path is not None, epochs_trained=trainer.current_epoch
+    )
+    curriculum.force_eval_stage(stage)
     results: dict[str, Any] = {
         "eval_stage": stage,
         "checkpoint": best_path or "last weights",
@@ -250,8 +243,13 @@ def _summary(results: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
-def main(cfg: DictConfig) -> float | None:
-    """Console entry point: ``coconut-train [overrides]``; returns val/acc for sweepers."""
+def _run(cfg: DictConfig) -> float | None:
+    """Trains the composed config; returns val/acc for sweepers."""
     results = train(cfg)
     return results.get("val", {}).get("acc")
+
+
+main = hydra_entry(_run, "train")
+"""Console entry point: ``coconut-train [overrides]`` (configs from ``pkg://coconut.conf``)."""
+
+__all__ = ["CONFIG_DIR", "main", "train"]

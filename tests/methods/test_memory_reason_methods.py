@@ -125,7 +125,7 @@ def test_methods_needing_kinds_say_so(name: str) -> None:
         ({"name": "memory_reason", "n_prefix": -2}, "method n_prefix: must be >= 0"),
         ({"name": "planning_tokens", "tag_placement": "middle"}, "method tag_placement"),
         ({"name": "memory_latent", "c_thought": 0}, "method c_thought: must be >= 1"),
-        ({"name": "memory_reason", "n_specials": 4}, "method n_specials: no registered method"),
+        ({"name": "memory_reason", "n_specials": 4}, "unknown field .n_specials."),
     ],
 )
 def test_bad_config(config: dict, message: str) -> None:

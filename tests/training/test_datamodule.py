@@ -98,6 +98,6 @@ def test_eval_prompts_cover_every_example_once_across_ranks(setup, world):
 def test_forced_eval_stage(setup):
     method = build_method(name="coconut", max_latent_stage=2, epochs_per_stage=1)
     dm = _module(setup, method, epoch=0)
-    dm.eval_stage = 3
+    dm.curriculum.force_eval_stage(3)
     batch = next(iter(dm.val_dataloader()))
     assert batch["n_latent"].tolist() == [2, 2]

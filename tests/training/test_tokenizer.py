@@ -8,7 +8,7 @@ from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
 from coconut.model import add_latent_tokens
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.tokenization import (
+from coconut.training.tokenizer import (
     MIN_VOCAB_SIZE,
     load_or_train_tokenizer,
     record_texts,
