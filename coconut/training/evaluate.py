@@ -149,3 +149,7 @@ def _run(cfg: DictConfig) -> float:
 
 main = hydra_entry(_run, "eval")
 """Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k] [trainer=gpu]``."""
+
+
+if __name__ == "__main__":
+    main()

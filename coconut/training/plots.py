@@ -1,5 +1,10 @@
 """Training curves of a run as a PNG: validation accuracy and training loss per epoch, with
-the curriculum stages shaded, read from the run's CSV logs."""
+the curriculum stages shaded, read from the run's CSV logs.
+
+:class:`PlotCurves` draws them when training ends, on rank zero. Figures are built with
+matplotlib's object API (``matplotlib.figure.Figure``), never through ``pyplot``, so
+importing or running the trainer leaves a notebook's backend alone.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ import logging
 from collections import defaultdict
 from pathlib import Path
 
-import matplotlib
+import lightning as L
+from lightning.pytorch.callbacks import Callback
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from coconut.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +61,10 @@ def plot_run(run_dir: str | Path) -> Path | None:
         last = max(stages)
         series = {k: {e: v for e, v in vals.items() if e <= last} for k, vals in series.items()}
         loss = series.get("train/loss_epoch") or series.get("train/loss")
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
+    from matplotlib.figure import Figure  # the object API: no pyplot, no backend change
+
+    fig = Figure(figsize=(7, 5))
+    top, bottom = fig.subplots(2, 1, sharex=True)
     for axis, values, label in (
         (top, series.get("val/acc"), "val/acc"),
         (bottom, loss, "train/loss"),
@@ -71,9 +79,7 @@ def plot_run(run_dir: str | Path) -> Path | None:
     top.set_title(Path(run_dir).name)
     fig.tight_layout()
     out = Path(run_dir) / "curves.png"
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return out
+    return atomic_write(out, lambda handle: fig.savefig(handle, format="png", dpi=100), binary=True)
 
 
 def _shade_stages(axis, stages: dict[int, float]) -> None:
@@ -87,3 +93,21 @@ def _shade_stages(axis, stages: dict[int, float]) -> None:
             f"stage {int(stages[start])}", (start - 0.4, 1), xycoords=("data", "axes fraction"),
             va="top", fontsize=7,
         )  # fmt: skip
+
+
+class PlotCurves(Callback):
+    """Writes ``<run_dir>/curves.png`` at the end of training, on rank zero only.
+
+    Args:
+        run_dir: the run directory, whose ``csv/version_*/metrics.csv`` are read.
+    """
+
+    def __init__(self, run_dir: str | Path) -> None:
+        self.run_dir = Path(run_dir)
+
+    def on_fit_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if not trainer.is_global_zero:
+            return
+        for logger in trainer.loggers:
+            logger.save()  # flush the CSV rows of the last epoch
+        plot_run(self.run_dir)

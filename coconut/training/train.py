@@ -45,7 +45,7 @@ from coconut.training.hydra_app import CONFIG_DIR, hydra_entry
 from coconut.training.loggers import build_loggers
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
-from coconut.training.plots import plot_run
+from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_splits
 
@@ -120,7 +120,6 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
     if trainer.is_global_zero:
         module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
         atomic_write_json(run_dir / "results.json", results)
-        plot_run(run_dir)
         log.info("results in %s: %s", run_dir / "results.json", _summary(results))
     return results
 
@@ -185,6 +184,7 @@ def _build_trainer(
         curriculum,
         LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps),
         best,
+        PlotCurves(run_dir),
         *extra,
     ]
     loggers = build_loggers(cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True))
@@ -253,3 +253,7 @@ main = hydra_entry(_run, "train")
 """Console entry point: ``coconut-train [overrides]`` (configs from ``pkg://coconut.conf``)."""
 
 __all__ = ["CONFIG_DIR", "main", "train"]
+
+
+if __name__ == "__main__":
+    main()

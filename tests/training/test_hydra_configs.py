@@ -105,6 +105,7 @@ def test_fsdp_and_ddp_strategies_instantiate():
     assert _compose("trainer=ddp").trainer.strategy == "ddp"
 
 
+@pytest.mark.slow
 def test_debug_limit_runs_every_stage(tiny_cfg):
     results = train(tiny_cfg("debug=limit", "logger=none"))
     assert results["epochs"] == 4 and results["eval_stage"] == 3
