@@ -103,9 +103,8 @@ def score_batch(
         The batch's tally and one record per real row: index, gold, prediction, text.
     """
     start = time.perf_counter()
-    result = model.generate(
-        batch["input_ids"], batch["attention_mask"], max_new_tokens, latent_steps=latent_steps
-    )
+    extra = {} if latent_steps is None else {"latent_steps": latent_steps}
+    result = model.generate(batch["input_ids"], batch["attention_mask"], max_new_tokens, **extra)
     seconds = time.perf_counter() - start
     new_tokens = result.num_new_tokens.tolist()
     real = batch["real"].tolist()
