@@ -26,11 +26,14 @@ class TokenizedExample:
         question: ids of ``question + "\\n"``.
         steps: ids of ``step + "\\n"`` for each reasoning step.
         answer: ids of ``"### " + answer`` followed by eos.
+        step_kinds: ``"memory"`` / ``"reason"`` per step, when the record carries them
+            (the memory/reason methods need them).
     """
 
     question: list[int]
     steps: list[list[int]]
     answer: list[int]
+    step_kinds: tuple[str, ...] | None = None
 
 
 def tokenize_example(
@@ -56,7 +59,7 @@ def tokenize_example(
     if tokenizer.eos_token_id is None:
         raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
     encoded = tokenizer(record_texts(record), add_special_tokens=False)["input_ids"]
-    return _from_encoded(encoded, tokenizer.eos_token_id)
+    return _from_encoded(encoded, tokenizer.eos_token_id, record)
 
 
 def tokenize_batch(
@@ -82,16 +85,24 @@ def tokenize_batch(
     flat = [text for texts in pieces for text in texts]
     encoded = tokenizer(flat, add_special_tokens=False)["input_ids"] if flat else []
     examples, start = [], 0
-    for texts in pieces:
-        examples.append(_from_encoded(encoded[start : start + len(texts)], tokenizer.eos_token_id))
+    for record, texts in zip(records, pieces, strict=True):
+        chunk = encoded[start : start + len(texts)]
+        examples.append(_from_encoded(chunk, tokenizer.eos_token_id, record))
         start += len(texts)
     return examples
 
 
-def _from_encoded(encoded: list[list[int]], eos: int) -> TokenizedExample:
-    """The example from the encoded pieces of :func:`record_texts` (eos appended)."""
+def _from_encoded(encoded: list[list[int]], eos: int, record: Mapping) -> TokenizedExample:
+    """The example from the encoded pieces of :func:`record_texts` (eos appended), with
+    the record's step kinds."""
     return TokenizedExample(
         question=list(encoded[0]),
         steps=[list(ids) for ids in encoded[1:-1]],
         answer=[*encoded[-1], eos],
+        step_kinds=_kinds(record),
     )
+
+
+def _kinds(record: Mapping) -> tuple[str, ...] | None:
+    kinds = record.get("step_kinds")
+    return None if kinds is None else tuple(kinds)

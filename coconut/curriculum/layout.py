@@ -25,7 +25,10 @@ icot                question | step tokens minus the first k * icot_tokens_per_s
 ==================  ==========================================================
 
 where ``n = k * C`` for ``k <= M`` and, for ``k > M``, ``n = M * C`` with
-``pad_latent_to_max`` and ``min(S, M) * C`` without.
+``pad_latent_to_max`` and ``min(S, M) * C`` without. The memory/reason methods are laid
+out by :mod:`coconut.curriculum.tagged`. A continuation may hold latent spans
+(memory_latent): its labels are ``-100`` on ``<|latent|>`` and ``<|end-latent|>`` (a
+thought is not a token to predict, and the decoder inserts eot itself).
 """
 
 from __future__ import annotations
@@ -72,9 +75,11 @@ def build_sequence(ex: TokenizedExample, stage: int, method: Method, ids: TokenI
     """
     layout = _split(ex, stage, method, ids)
     prompt, continuation = layout.prompt, layout.continuation
+    unlabelled = (ids.latent, ids.end_latent)
     return Sequence(
         input_ids=prompt + continuation,
-        labels=[IGNORE_INDEX] * len(prompt) + continuation,
+        labels=[IGNORE_INDEX] * len(prompt)
+        + [IGNORE_INDEX if t in unlabelled else t for t in continuation],
         prompt_len=len(prompt),
         n_latent=layout.n_latent,
     )

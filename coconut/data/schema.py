@@ -3,7 +3,9 @@
 An example is a JSON object with ``question`` (str), ``steps`` (list of str, the reasoning
 chain) and ``answer`` (str). ProsQA examples add the graph fields of the published ProsQA
 files: ``idx_to_symbol`` (list of str), ``edges`` (list of ``[parent, child]`` index
-pairs), ``root``, ``target`` and ``neg_target`` (node indices).
+pairs), ``root``, ``target`` and ``neg_target`` (node indices). Any example may carry
+``step_kinds``, one of ``"memory"`` / ``"reason"`` per step (the memory/reason methods,
+arXiv 2411.13504; see :mod:`coconut.data.memory_reason` and :mod:`coconut.data.tagging`).
 
 This module holds the one record validator: :func:`shape_problems` checks the *shape* of
 one record (fields, types, empty strings) and :func:`check_record` raises on the first
@@ -24,7 +26,10 @@ QUESTION, STEPS, ANSWER = "question", "steps", "answer"
 BASE_FIELDS: tuple[str, ...] = (QUESTION, STEPS, ANSWER)
 GRAPH_FIELDS: tuple[str, ...] = ("idx_to_symbol", "edges", "root", "target", "neg_target")
 NODE_FIELDS: tuple[str, ...] = ("root", "target", "neg_target")
-KNOWN_FIELDS: tuple[str, ...] = BASE_FIELDS + GRAPH_FIELDS
+STEP_KINDS = "step_kinds"
+KINDS: tuple[str, ...] = ("memory", "reason")
+"""The values of ``step_kinds``: a recalled fact or an inference."""
+KNOWN_FIELDS: tuple[str, ...] = BASE_FIELDS + GRAPH_FIELDS + (STEP_KINDS,)
 
 BASE_FEATURES = Features(
     {QUESTION: Value("string"), STEPS: List(Value("string")), ANSWER: Value("string")}
@@ -102,8 +107,11 @@ def has_graph_fields(record: Mapping[str, Any]) -> bool:
 
 
 def features_for(records: Sequence[Mapping[str, Any]]) -> Features:
-    """The ``datasets`` features of valid records: graph columns when they have them."""
-    return GRAPH_FEATURES if records and has_graph_fields(records[0]) else BASE_FEATURES
+    """The ``datasets`` features of valid records: graph and step-kind columns when present."""
+    features = GRAPH_FEATURES if records and has_graph_fields(records[0]) else BASE_FEATURES
+    if records and STEP_KINDS in records[0]:
+        features = Features({**features, STEP_KINDS: List(Value("string"))})
+    return features
 
 
 def _is_int(value: Any) -> bool:
@@ -128,6 +136,20 @@ def _steps_problems(steps: Any) -> list[FieldProblem]:
             problems.append((f"{STEPS}[{i}]", f"expected a string, got {json_type(step)}"))
         elif not step.strip():
             problems.append((f"{STEPS}[{i}]", "is an empty step"))
+    return problems
+
+
+def _kinds_problems(record: Mapping[str, Any]) -> list[FieldProblem]:
+    kinds, steps = record[STEP_KINDS], record.get(STEPS)
+    if not isinstance(kinds, list):
+        return [(STEP_KINDS, f"expected a list of {KINDS}, got {json_type(kinds)}")]
+    problems: list[FieldProblem] = [
+        (f"{STEP_KINDS}[{i}]", f"expected one of {KINDS}, got {kind!r}")
+        for i, kind in enumerate(kinds)
+        if kind not in KINDS
+    ]
+    if isinstance(steps, list) and len(kinds) != len(steps):
+        problems.append((STEP_KINDS, f"has {len(kinds)} kinds for {len(steps)} steps"))
     return problems
 
 
@@ -190,6 +212,8 @@ def shape_problems(record: Any) -> list[FieldProblem]:
             problems += _text_problems(record, field)
     if STEPS in record:
         problems += _steps_problems(record[STEPS])
+    if STEP_KINDS in record:
+        problems += _kinds_problems(record)
     if has_graph_fields(record):
         problems += _graph_shape_problems(record)
     return problems

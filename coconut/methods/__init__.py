@@ -13,11 +13,16 @@ from coconut.methods import (  # noqa: F401  (imported to register the built-in 
     coconut,
     cot,
     icot,
+    memory_latent,
+    memory_reason,
+    memory_reason_shuffled,
+    memory_reason_untyped,
     no_cot,
     no_curriculum,
     no_thought,
     pause_as_thought,
     pause_token,
+    planning_tokens,
 )
 from coconut.methods.base import Layout, Method
 from coconut.methods.registry import (
@@ -42,7 +47,18 @@ TABLE1_METHODS: tuple[str, ...] = (
 )
 """The methods of the paper's Table 1 (the registry may hold more)."""
 
+MEMORY_REASON_METHODS: tuple[str, ...] = (
+    "memory_reason",
+    "memory_reason_shuffled",
+    "memory_reason_untyped",
+    "planning_tokens",
+    "memory_latent",
+)
+"""The memory/reason methods (arXiv 2411.13504), their ablations and baseline, and the
+memory_latent hybrid."""
+
 __all__ = [
+    "MEMORY_REASON_METHODS",
     "TABLE1_METHODS",
     "Layout",
     "Method",

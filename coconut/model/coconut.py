@@ -169,8 +169,25 @@ class Coconut(nn.Module):
         return LatentPass(torch.cat(hiddens, 1), torch.cat(inputs, 1), cache, plan)
 
     @torch.no_grad()
-    def generate(self, input_ids, attention_mask=None, max_new_tokens: int = 64, **kwargs):
-        """Batched greedy decoding; see ``coconut.model.generation.generate``."""
+    def generate(
+        self,
+        input_ids,
+        attention_mask=None,
+        max_new_tokens: int = 64,
+        latent_steps: int | None = None,
+        **kwargs,
+    ):
+        """Batched greedy decoding; see ``coconut.model.generation.generate``.
+
+        With ``latent_steps``, the model may open latent spans while it generates, each
+        of ``latent_steps`` thoughts (``coconut.model.interleaved``; memory_latent).
+        """
+        if latent_steps is not None:
+            from coconut.model.interleaved import generate_interleaved
+
+            return generate_interleaved(
+                self, input_ids, attention_mask, max_new_tokens, latent_steps, **kwargs
+            )
         from coconut.model.generation import generate
 
         return generate(self, input_ids, attention_mask, max_new_tokens, **kwargs)

@@ -2,7 +2,9 @@
 
 A saved directory is a normal Hugging Face model directory (``config.json``,
 ``model.safetensors``, optionally the tokenizer files) plus ``coconut.json`` with the
-marker token ids, so the base model also loads alone with ``from_pretrained``.
+marker token ids, so the base model also loads alone with ``from_pretrained``. A model
+whose base is a ``peft`` LoRA model is written by :func:`coconut.model.adapters.save_adapted`
+instead (``adapter/``, ``base/``, ``adapter_meta.json``) and loaded back the same way.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
+from peft import PeftModel
 from transformers import AutoModelForCausalLM
 
 from coconut.atomic import atomic_directory, recover_directory
+from coconut.model.adapters import META_NAME, AdapterMeta, load_adapted, save_adapted
 
 if TYPE_CHECKING:
     from coconut.model.coconut import Coconut
@@ -27,7 +31,10 @@ def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
     """Writes the model into ``directory`` atomically: a crash leaves the old one intact
     and the directory never goes missing (:func:`coconut.atomic.atomic_directory`)."""
     with atomic_directory(directory) as staging:
-        model.base_causallm.save_pretrained(staging, safe_serialization=True)
+        if isinstance(model.base_causallm, PeftModel):
+            save_adapted(model.base_causallm, staging, adapter_meta(model))
+        else:
+            model.base_causallm.save_pretrained(staging, safe_serialization=True)
         if tokenizer is not None:
             tokenizer.save_pretrained(staging)
         ids = {name: getattr(model, name) for name in _ID_FIELDS}
@@ -45,8 +52,26 @@ def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coco
     missing = [name for name in _ID_FIELDS if not isinstance(ids.get(name), int)]
     if missing:
         raise ValueError(f"{config_path}: missing or non-integer fields {missing}")
-    base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
+    if (directory / META_NAME).is_file():
+        base, _ = load_adapted(directory)
+    else:
+        base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
     return cls(base, **{name: ids[name] for name in _ID_FIELDS})
+
+
+def adapter_meta(model: Coconut) -> AdapterMeta:
+    """The metadata saved with an adapted model: its LoRA settings and marker ids."""
+    peft_config = model.base_causallm.peft_config["default"]
+    indices = peft_config.trainable_token_indices or {}
+    return AdapterMeta(
+        adapter={
+            "r": peft_config.r,
+            "alpha": peft_config.lora_alpha,
+            "target_modules": sorted(peft_config.target_modules),
+        },
+        marker_ids={name: getattr(model, name) for name in _ID_FIELDS},
+        new_token_ids=sorted(i for ids in indices.values() for i in ids),
+    )
 
 
 def load_reference_state_dict(model: Coconut, state_dict: dict[str, torch.Tensor]) -> None:

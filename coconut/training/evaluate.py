@@ -34,6 +34,7 @@ from coconut.atomic import atomic_write_json
 from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
 from coconut.data import load_examples
 from coconut.model import Coconut
+from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
@@ -92,7 +93,12 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         test_split=cfg.split,
     )
     module = CoconutLitModule(
-        model, tokenizer, method, optimizer=_no_optimizer, max_new_tokens=max_new
+        model,
+        tokenizer,
+        method,
+        optimizer=_no_optimizer,
+        max_new_tokens=max_new,
+        latent_steps=getattr(method, "latent_steps", None),
     )
     module.keep_predictions = True
     trainer = hydra.utils.instantiate(cfg.trainer, use_distributed_sampler=False)
@@ -224,7 +230,8 @@ def _load_model(
     if source.is_dir() and (source / "coconut.json").is_file():
         return Coconut.from_pretrained(source).eval(), AutoTokenizer.from_pretrained(source)
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
-    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens)
+    adapter = AdapterConfig.from_mapping(run_cfg.get("adapter"))
+    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens, adapter)
     init_weights(model, source)
     return model.eval(), tokenizer
 

@@ -26,6 +26,7 @@ from transformers import (
 )
 
 from coconut.model import Coconut, TokenIds, add_latent_tokens
+from coconut.model.adapters import AdapterConfig, apply_adapter
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
     check_weights_match,
@@ -66,12 +67,17 @@ def build_tokenizer(
 
 
 def build_model(
-    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase, extra_tokens: Iterable[str] = ()
+    model_cfg: DictConfig,
+    tokenizer: PreTrainedTokenizerBase,
+    extra_tokens: Iterable[str] = (),
+    adapter: AdapterConfig | None = None,
 ) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
     ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer), and
-    ``extra_tokens`` (the method's ``special_tokens()``).
+    ``extra_tokens`` (the method's ``special_tokens()``). With an ``adapter`` in ``lora``
+    mode the base model is wrapped by ``peft``: only the LoRA matrices and the rows of
+    the markers and extra tokens train (:mod:`coconut.model.adapters`).
     """
     _check_source(model_cfg)
     if model_cfg.source == "hub":
@@ -81,6 +87,9 @@ def build_model(
     ids = add_latent_tokens(
         tokenizer, base, init_token=model_cfg.get("init_token"), extra_tokens=extra_tokens
     )
+    if adapter is not None:
+        new_rows = [ids.start_latent, ids.latent, ids.end_latent, ids.pause, *ids.extra.values()]
+        base = apply_adapter(base, adapter, new_rows)
     model = Coconut(
         base,
         latent_token_id=ids.latent,

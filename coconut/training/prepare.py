@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 TOKENIZED_FORMAT = "coconut-tokenized-v1"
 """Part of the cache fingerprint: change it when the tokenized columns change meaning."""
 _COLUMNS = ("question_ids", "step_ids", "answer_ids")
+_KEPT = ("answer", "step_kinds")
 
 
 class ContextLengthError(ValueError):
@@ -91,7 +92,7 @@ def tokenize_dataset(
         encode,
         batched=True,
         with_indices=True,
-        remove_columns=[c for c in dataset.column_names if c != "answer"],
+        remove_columns=[c for c in dataset.column_names if c not in _KEPT],
         new_fingerprint=fingerprint,
         desc=f"tokenizing {source}",
     )
@@ -100,9 +101,15 @@ def tokenize_dataset(
     else:
         log.info("tokenized %s: read from the datasets cache (%s)", source, fingerprint)
     columns = {name: tokenized[name] for name in (*_COLUMNS, "answer")}
+    kinds = tokenized["step_kinds"] if "step_kinds" in tokenized.column_names else None
     examples = [
-        TokenizedExample(question=list(q), steps=[list(s) for s in steps], answer=list(a))
-        for q, steps, a in zip(*(columns[name] for name in _COLUMNS), strict=True)
+        TokenizedExample(
+            question=list(q),
+            steps=[list(s) for s in steps],
+            answer=list(a),
+            step_kinds=None if kinds is None else tuple(kinds[i]),
+        )
+        for i, (q, steps, a) in enumerate(zip(*(columns[name] for name in _COLUMNS), strict=True))
     ]
     return examples, list(columns["answer"])
 
@@ -138,24 +145,39 @@ def check_context(
         context: the model's context length (``None``: unknown, nothing to check).
         max_new_tokens: generation budget added to each prompt.
         eval_stage: forced evaluation stage, if any (else every scheduled stage).
+
+    Raises:
+        ValueError: naming the split and example that the method cannot lay out (e.g.
+            steps without memory/reason kinds for memory_reason).
     """
-    if context is None:
-        return
     stages = schedule_stages(method)
     for split, examples in splits.items():
         for i, ex in enumerate(examples):
-            if split == "train":
-                length = max(len(build_sequence(ex, k, method, ids).input_ids) for k in stages)
-                what = "training sequence"
-            else:
-                eval_stages = stages if eval_stage is None else (eval_stage,)
-                length = max_new_tokens + max(
-                    build_prompt(ex, k, method, ids).prompt_len for k in eval_stages
-                )
-                what = "prompt + eval.max_new_tokens"
-            if length > context:
+            try:
+                length, what = _longest(split, ex, method, ids, stages, max_new_tokens, eval_stage)
+            except ValueError as err:  # e.g. a method that needs step kinds the data lacks
+                raise ValueError(f"split {split!r}, example {i}: {err}") from err
+            if context is not None and length > context:
                 raise ContextLengthError(
                     f"split {split!r}, example {i}: {what} has {length} tokens, more than the "
                     f"model's context of {context}; shorten the data, lower eval.max_new_tokens "
                     "or use a model with a longer context"
                 )
+
+
+def _longest(
+    split: str,
+    ex: TokenizedExample,
+    method: Method,
+    ids: TokenIds,
+    stages: tuple[int, ...],
+    max_new_tokens: int,
+    eval_stage: int | None,
+) -> tuple[int, str]:
+    """The longest training layout (train) or prompt + budget (other splits) of ``ex``."""
+    if split == "train":
+        length = max(len(build_sequence(ex, k, method, ids).input_ids) for k in stages)
+        return length, "training sequence"
+    eval_stages = stages if eval_stage is None else (eval_stage,)
+    length = max_new_tokens + max(build_prompt(ex, k, method, ids).prompt_len for k in eval_stages)
+    return length, "prompt + eval.max_new_tokens"

@@ -86,6 +86,7 @@ def score_batch(
     batch: dict[str, Any],
     tokenizer: PreTrainedTokenizerBase,
     max_new_tokens: int,
+    latent_steps: int | None = None,
 ) -> ScoredBatch:
     """Generates greedily for a prompt batch and scores it against the gold answers.
 
@@ -95,12 +96,15 @@ def score_batch(
             ``attention_mask``, ``n_latent``, ``index``, ``real`` and ``answer``.
         tokenizer: decodes the generations.
         max_new_tokens: generation budget per example.
+        latent_steps: thoughts per latent span the model opens while generating
+            (memory_latent); those thoughts and markers count as generated tokens.
 
     Returns:
         The batch's tally and one record per real row: index, gold, prediction, text.
     """
     start = time.perf_counter()
-    result = model.generate(batch["input_ids"], batch["attention_mask"], max_new_tokens)
+    extra = {} if latent_steps is None else {"latent_steps": latent_steps}
+    result = model.generate(batch["input_ids"], batch["attention_mask"], max_new_tokens, **extra)
     seconds = time.perf_counter() - start
     new_tokens = result.num_new_tokens.tolist()
     real = batch["real"].tolist()

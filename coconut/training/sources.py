@@ -5,6 +5,13 @@ Missing files are made by :func:`coconut.data.splits.make_missing_splits` (the f
 ``coconut-data generate`` uses too) when ``data.generate`` names a generator, with
 ``data.sizes`` and ``data.seeds`` per split, so the embedded default creates its data once
 and every later run reads the same files.
+
+Two optional keys: ``data.loader`` (a ``_partial_`` callable of the split's source, e.g.
+:func:`coconut.data.memory_reason.load_memory_reason` for the published memory/reason
+files, whose sources may also be ``hub:<split>``) replaces
+:func:`~coconut.data.load_examples` and generation; ``data.tagging`` (``prosqa``,
+``prontoqa`` or ``gsm8k``) tags every step memory/reason by rule
+(:mod:`coconut.data.tagging`) after loading.
 """
 
 from __future__ import annotations
@@ -17,7 +24,9 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.data import load_examples
+from coconut.data.schema import features_for
 from coconut.data.splits import make_missing_splits
+from coconut.data.tagging import tag_records
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +57,8 @@ def ensure_splits(data_cfg: DictConfig) -> None:
     Raises:
         FileNotFoundError: if a file is missing and ``data.generate`` is not set.
     """
+    if data_cfg.get("loader") is not None:
+        return  # the loader reads its own sources
     paths = {split: Path(path) for split, path in data_cfg.splits.items()}
     missing = [split for split, path in paths.items() if not path.is_file()]
     if not missing:
@@ -66,7 +77,13 @@ def ensure_splits(data_cfg: DictConfig) -> None:
 
 
 def _load(data_cfg: DictConfig, split: str) -> datasets.Dataset:
-    path = Path(data_cfg.splits[split])
-    dataset = load_examples(path)
-    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), path)
+    source = data_cfg.splits[split]
+    if data_cfg.get("loader") is not None:
+        dataset = hydra.utils.instantiate(data_cfg.loader)(source)
+    else:
+        dataset = load_examples(Path(source))
+    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), source)
+    if data_cfg.get("tagging"):
+        records = tag_records(dataset, data_cfg.tagging, source=str(source))
+        dataset = datasets.Dataset.from_list(records, features=features_for(records))
     return dataset

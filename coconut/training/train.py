@@ -30,6 +30,7 @@ from coconut.curriculum import TokenIds, TokenizedExample
 from coconut.methods import Method
 from coconut.methods.common import StepCurriculum
 from coconut.model import Coconut
+from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import (
     AtomicCheckpointIO,
     FinalStageBest,
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 
 
 # Config sections that must not change when a run is resumed.
-FROZEN_ON_RESUME = ("data", "model", "method", "optimizer", "scheduler", "seed")
+FROZEN_ON_RESUME = ("data", "model", "method", "adapter", "optimizer", "scheduler", "seed")
 
 
 def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str, Any]:
@@ -85,6 +86,7 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         scheduler=cfg.scheduler.name,
         warmup_steps=cfg.scheduler.warmup_steps,
         max_new_tokens=cfg.eval.max_new_tokens,
+        latent_steps=getattr(method, "latent_steps", None),
     )
     curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
     datamodule = CurriculumDataModule(
@@ -138,7 +140,8 @@ def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
     records = load_splits(cfg.data)
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir)
-    model, ids = build_model(cfg.model, tokenizer, method.special_tokens())
+    adapter = AdapterConfig.from_mapping(cfg.get("adapter"))
+    model, ids = build_model(cfg.model, tokenizer, method.special_tokens(), adapter)
     splits, answers = {}, {}
     for split, dataset in records.items():
         splits[split], answers[split] = tokenize_split(dataset, tokenizer, cfg.data.splits[split])
