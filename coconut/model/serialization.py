@@ -29,6 +29,9 @@ def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it owner-only
     try:
         model.base_causallm.save_pretrained(staging, safe_serialization=True)
         if tokenizer is not None:

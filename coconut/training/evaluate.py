@@ -30,7 +30,6 @@ from coconut.training.models import build_model, build_tokenizer, context_length
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.sources import load_split
-from coconut.training.train import CONFIG_DIR
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +42,21 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         ValueError: for a split the run does not have or a checkpoint that does not match.
     """
     run_dir = Path(cfg.run_dir)
+    if not run_dir.is_dir():
+        raise FileNotFoundError(f"run_dir={run_dir}: no such directory")
     config_path = run_dir / "config.yaml"
     if not config_path.is_file():
         raise FileNotFoundError(f"run_dir={run_dir}: no config.yaml (not a coconut-train run)")
+    if cfg.split_path and not Path(cfg.split_path).is_file():
+        raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
     run_cfg = OmegaConf.load(config_path)
     method = method_config(run_cfg)
+    stage = _stage(cfg, method, run_dir)  # before any loading: a bad stage fails at once
+    _log_to_file(run_dir / "eval" / "eval.log")
     L.seed_everything(cfg.seed)
     model, tokenizer = _load_model(cfg, run_cfg, run_dir)
     ids = SpecialIds.from_tokenizer(tokenizer)
     examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, _source(cfg, run_cfg))
-    stage = _stage(cfg, method, run_dir)
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
     check_context({cfg.split: examples}, method, ids, context_length(model), max_new, stage)
 
@@ -89,6 +93,14 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     return results
 
 
+def _log_to_file(path: Path) -> None:
+    """Also logs to ``path`` (the run directory exists by now)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
+    logging.getLogger().addHandler(handler)
+
+
 def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
@@ -123,9 +135,33 @@ def _source(cfg: DictConfig, run_cfg: DictConfig) -> str:
 
 
 def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
+    """The stage of the prompts: ``stage``, or ``latents`` / c_thought, or the run's."""
+    last = schedule_stages(method)[-1]
+    latents = cfg.get("latents")
+    if latents is not None and cfg.stage is not None:
+        raise ValueError("stage and latents: give one of them, not both")
+    if latents is not None:
+        per_stage = method.c_thought
+        if not isinstance(latents, int) or latents < 0 or latents % per_stage:
+            raise ValueError(
+                f"latents: must be a multiple of method.c_thought={per_stage} (>= 0), "
+                f"got {latents!r}"
+            )
+        stage = latents // per_stage
+        if stage > last:
+            raise ValueError(
+                f"latents={latents}: the run trains at most {last * per_stage} latent "
+                f"thoughts (stage {last})"
+            )
+        return stage
     if cfg.stage is not None:
-        if cfg.stage < 0:
-            raise ValueError(f"stage: must be >= 0, got {cfg.stage}")
+        if not isinstance(cfg.stage, int) or cfg.stage < 0:
+            raise ValueError(f"stage: must be an int >= 0, got {cfg.stage!r}")
+        if cfg.stage > last:
+            raise ValueError(
+                f"stage={cfg.stage}: past the run's last stage ({last}; the stages it trained "
+                f"are {list(schedule_stages(method))})"
+            )
         return int(cfg.stage)
     results = run_dir / "results.json"
     if results.is_file():
@@ -133,7 +169,12 @@ def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
     return schedule_stages(method)[-1]
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="eval", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    """Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k]``."""
-    return evaluate(cfg)["acc"]
+def main() -> None:
+    """``python -m coconut.training.evaluate``: the ``coconut-eval`` console script."""
+    from coconut.training.cli import eval_main
+
+    eval_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -29,12 +29,16 @@ def wandb_offline() -> bool:
     return not os.environ.get("WANDB_API_KEY")
 
 
-def build_loggers(logger_cfg: DictConfig | None, config: Mapping[str, Any]) -> list[Logger]:
+def build_loggers(
+    logger_cfg: DictConfig | None, config: Mapping[str, Any], run_id: str | None = None
+) -> list[Logger]:
     """Instantiates every logger of the group and records ``config`` with each.
 
     Args:
         logger_cfg: the ``logger`` config node (``None`` or empty: no loggers).
         config: the resolved run config, stored as hyperparameters.
+        run_id: the run's id: W&B logs every launch of the run into the W&B run of this
+            id (``resume="allow"``), so a resumed run keeps one history.
     """
     loggers: list[Logger] = []
     for name, entry in (logger_cfg or {}).items():
@@ -44,6 +48,9 @@ def build_loggers(logger_cfg: DictConfig | None, config: Mapping[str, Any]) -> l
         if "wandb" in entry["_target_"].lower() and entry.get("offline") == "auto":
             entry["offline"] = wandb_offline()
             log.info("W&B logs %s", "offline" if entry["offline"] else "online")
+        if "wandb" in entry["_target_"].lower() and run_id is not None:
+            entry.setdefault("id", run_id)
+            entry.setdefault("resume", "allow")
         logger = hydra.utils.instantiate(entry)
         logger.log_hyperparams(dict(config))
         loggers.append(logger)

@@ -44,9 +44,17 @@ def _version(path: Path) -> int:
     return int(path.parent.name.removeprefix("version_") or 0)
 
 
-def plot_run(run_dir: str | Path) -> Path | None:
-    """Writes ``<run_dir>/curves.png``; returns ``None`` (and logs) if there are no CSV logs."""
+def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path | None:
+    """Writes ``<run_dir>/curves.png``; returns ``None`` (and logs) if there are no CSV logs.
+
+    Args:
+        run_dir: the run directory.
+        stages: the stage of each epoch from the schedule; without it, the stages logged
+            in the CSV (which miss an epoch that a kill interrupted before its end).
+    """
     series = read_epoch_metrics(run_dir)
+    if stages:
+        series["curriculum/stage"] = {e: float(s) for e, s in stages.items()}
     loss = series.get("train/loss_epoch") or series.get("train/loss")
     if not series.get("val/acc") and not loss:
         log.info("no CSV metrics in %s: no curves plotted", run_dir)
