@@ -9,8 +9,10 @@ as validation during training (:mod:`coconut.training.scoring`) through Lightnin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,13 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     run_cfg = OmegaConf.load(config_path)
     method = method_config(run_cfg)
     stage = _stage(cfg, method, run_dir)  # before any loading: a bad stage fails at once
-    _log_to_file(run_dir / "eval" / "eval.log")
+    with _log_to_file(run_dir / "eval" / "eval.log"):
+        return _evaluate(cfg, run_cfg, run_dir, method, stage)
+
+
+def _evaluate(
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, method: Any, stage: int
+) -> dict[str, Any]:
     L.seed_everything(cfg.seed)
     model, tokenizer = _load_model(cfg, run_cfg, run_dir)
     ids = SpecialIds.from_tokenizer(tokenizer)
@@ -93,12 +101,19 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     return results
 
 
-def _log_to_file(path: Path) -> None:
-    """Also logs to ``path`` (the run directory exists by now)."""
+@contextlib.contextmanager
+def _log_to_file(path: Path) -> Iterator[None]:
+    """Also logs to ``path`` while the block runs (the run directory exists by now)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
-    logging.getLogger().addHandler(handler)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def _no_optimizer(params: Any) -> None:
