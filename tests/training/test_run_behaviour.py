@@ -3,7 +3,9 @@ keeps its W&B run, and every epoch's metrics reach the log."""
 
 from __future__ import annotations
 
+import csv
 import logging
+from pathlib import Path
 
 from omegaconf import OmegaConf
 
@@ -11,19 +13,26 @@ from coconut.training.loggers import build_loggers
 from coconut.training.train import train
 
 
+def _epochs_in_csv(run: Path) -> list[int]:
+    (path,) = run.glob("csv/version_*/metrics.csv")
+    rows = csv.DictReader(path.open())
+    return sorted({int(r["epoch"]) for r in rows if r.get("curriculum/stage")})
+
+
 def test_repeating_a_finished_run_changes_nothing_unless_asked(tiny_cfg, tmp_path, caplog):
-    first = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4"))
+    first = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4", "logger=csv"))
     results = tmp_path / "run" / "results.json"
     saved, mtime = results.read_bytes(), results.stat().st_mtime_ns
     with caplog.at_level(logging.INFO):
-        again = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4"))
+        again = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4", "logger=csv"))
     assert again == first and results.read_bytes() == saved and results.stat().st_mtime_ns == mtime
     assert "has already finished" in caplog.text and str(results) in caplog.text
 
     extended = train(
-        tiny_cfg("trainer.max_epochs=3", "eval.max_new_tokens=4", "finished=extend")
+        tiny_cfg("trainer.max_epochs=3", "eval.max_new_tokens=4", "finished=extend", "logger=csv")
     )  # fmt: skip
     assert extended["global_step"] == 12 and extended["run_id"] == first["run_id"]
+    assert _epochs_in_csv(tmp_path / "run") == [0, 1, 2]  # one history over both launches
     assert extended["train_seconds"] > first["train_seconds"]  # every launch counted
 
     redone = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4", "finished=redo"))
