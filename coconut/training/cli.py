@@ -44,10 +44,17 @@ def quiet_third_parties() -> None:
     os.environ.setdefault("WANDB_SILENT", "true")
     for name in ("lightning.pytorch.utilities.rank_zero", "lightning.fabric.utilities.rank_zero"):
         logging.getLogger(name).addFilter(_DropNoise())
-    if not sys.stdout.isatty():
+    import lightning  # noqa: F401  (its import adds a stderr handler that doubles every line)
+
+    for handler in list(logging.getLogger("lightning").handlers):
+        if isinstance(handler, logging.StreamHandler) and logging.getLogger().handlers:
+            logging.getLogger("lightning").removeHandler(handler)  # Hydra's handlers print it
+    if not sys.stdout.isatty():  # bars become one huge line in a log file
         import datasets
+        import transformers
 
         datasets.disable_progress_bars()
+        transformers.utils.logging.disable_progress_bar()
 
 
 def _train(cfg: DictConfig) -> float | None:

@@ -59,6 +59,9 @@ def build_loggers(
             entry.setdefault("id", run_id)
             entry.setdefault("resume", "allow")
         logger = hydra.utils.instantiate(entry)
+        if isinstance(getattr(logger, "_wandb_init", None), dict):
+            # Lightning always passes `anonymous`, which W&B warns is ignored.
+            logger._wandb_init.pop("anonymous", None)
         logger.log_hyperparams(dict(config))
         loggers.append(logger)
     return loggers
