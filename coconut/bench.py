@@ -1,8 +1,9 @@
 """``coconut-bench``: time Coconut's training step and generation against baselines.
 
-Prints one JSON object. What is timed, on random weights and token ids shaped like the
-last curriculum stage of ProsQA (``--prompt-len`` question tokens, ``<bot>``, ``--latents``
-thoughts, ``<eot>``, ``--answer-len`` answer tokens):
+Prints one JSON object of median seconds, timed with ``torch.utils.benchmark``. What is
+timed, on random weights and token ids shaped like the last curriculum stage of ProsQA
+(``--prompt-len`` question tokens, ``<bot>``, ``--latents`` thoughts, ``<eot>``,
+``--answer-len`` answer tokens):
 
 - ``train_step``: Coconut forward + backward + AdamW step;
 - ``plain_step``: the same step on the same tokens with no latents (one pass);
@@ -18,10 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import time
 from collections.abc import Callable
 
 import torch
+import torch.utils.benchmark as benchmark
 from transformers import GPT2Config, GPT2LMHeadModel
 
 from coconut.model import Coconut
@@ -74,21 +75,16 @@ def build_batch(model: Coconut, args: argparse.Namespace) -> dict[str, torch.Ten
 
 
 def timed(fn: Callable[[], object], repeats: int, device: str) -> float:
-    """Median seconds of ``fn`` over ``repeats`` runs after one warm-up run."""
-    times = []
-    for i in range(repeats + 1):
-        _sync(device)
-        start = time.perf_counter()
-        fn()
-        _sync(device)
-        if i:
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """Median seconds of ``fn`` over ``repeats`` runs after one warm-up run.
 
-
-def _sync(device: str) -> None:
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
+    Timed with ``torch.utils.benchmark.Timer`` (which synchronizes CUDA around each run),
+    on as many threads as torch uses.
+    """
+    fn()  # warm-up: allocations, kernels, caches
+    timer = benchmark.Timer(
+        stmt="fn()", globals={"fn": fn}, num_threads=torch.get_num_threads(), label=device
+    )
+    return statistics.median(timer.timeit(1).median for _ in range(repeats))
 
 
 def step_fn(model, optimizer, loss_fn, autocast) -> Callable[[], None]:

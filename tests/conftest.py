@@ -45,7 +45,7 @@ def write_records(records: list[dict], path: Path) -> Path:
 
 def toy_tokenizer(records: list[dict] | None = None) -> PreTrainedTokenizerFast:
     """A byte-level BPE tokenizer trained on toy records, markers included."""
-    from coconut.tokenization import record_texts, train_tokenizer
+    from coconut.training.tokenizer import record_texts, train_tokenizer
 
     return train_tokenizer(record_texts(records or toy_records(64)), vocab_size=320)
 

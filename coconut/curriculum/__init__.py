@@ -1,21 +1,19 @@
-"""The curriculum: pure functions from (example, stage, method config) to token layouts.
+"""The curriculum: pure functions from (example, stage, method) to token layouts.
 
-- :mod:`~coconut.curriculum.methods`: the methods of the paper's Table 1 and their config;
+- :mod:`coconut.methods` (its own package): the methods, registered by name;
 - :mod:`~coconut.curriculum.schedule`: the stage of each epoch and stage mixing;
-- :mod:`~coconut.curriculum.examples`: tokenized examples and special token ids;
+- :mod:`~coconut.curriculum.examples`: tokenized examples;
 - :mod:`~coconut.curriculum.layout`: training layouts, labels and eval prompts;
 - :mod:`~coconut.curriculum.collate`: padding batches, aligned on the first latent;
-- :mod:`~coconut.curriculum.answers`: reading the answer out of generated text.
+- :mod:`~coconut.curriculum.text_format`: the text format of a record and reading the answer
+  out of generated text.
 
 Nothing here imports Lightning or Hydra.
 """
 
-from coconut.curriculum.answers import extract_answer
 from coconut.curriculum.collate import Collator
 from coconut.curriculum.examples import (
-    SpecialIds,
     TokenizedExample,
-    check_record,
     tokenize_example,
 )
 from coconut.curriculum.layout import (
@@ -25,7 +23,6 @@ from coconut.curriculum.layout import (
     build_sequence,
     max_sequence_length,
 )
-from coconut.curriculum.methods import METHODS, MethodConfig
 from coconut.curriculum.schedule import (
     example_rng,
     sample_stage,
@@ -33,21 +30,29 @@ from coconut.curriculum.schedule import (
     stage_changed,
     stage_for_epoch,
 )
+from coconut.curriculum.text_format import extract_answer, record_texts
+from coconut.data.schema import check_record
+from coconut.methods import TABLE1_METHODS, Method, TokenIds, build_method
+
+METHODS = TABLE1_METHODS
+"""The methods of the paper's Table 1."""
 
 __all__ = [
     "IGNORE_INDEX",
     "METHODS",
     "Collator",
-    "MethodConfig",
+    "Method",
     "Sequence",
-    "SpecialIds",
+    "TokenIds",
     "TokenizedExample",
+    "build_method",
     "build_prompt",
     "build_sequence",
     "check_record",
     "example_rng",
     "extract_answer",
     "max_sequence_length",
+    "record_texts",
     "sample_stage",
     "schedule_stages",
     "stage_changed",

@@ -1,54 +1,21 @@
-"""Tokenized examples and the ids of the special tokens used to lay them out.
+"""Tokenized examples: a record as token ids, in the training text format.
 
 A record ``{"question": str, "steps": list[str], "answer": str}`` becomes a
-:class:`TokenizedExample` in the training text format: the question and every step end
-with a newline, and the answer reads ``"### " + answer`` followed by the eos token.
+:class:`TokenizedExample` in the training text format of
+:mod:`coconut.curriculum.text_format` (question and steps end with a newline, the answer
+reads ``"### " + answer``), followed by the eos token. Records are checked by
+:func:`coconut.data.schema.check_record`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
 
-from coconut.model.tokens import LatentTokenIds
-
-
-@dataclass(frozen=True)
-class SpecialIds:
-    """Token ids the layouts need.
-
-    Attributes:
-        start_latent: ``<|start-latent|>`` (bot).
-        latent: ``<|latent|>``.
-        end_latent: ``<|end-latent|>`` (eot).
-        pause: ``<|pause|>``.
-        eos: end of sequence; also the padding id.
-    """
-
-    start_latent: int
-    latent: int
-    end_latent: int
-    pause: int
-    eos: int
-
-    @classmethod
-    def from_latent_ids(cls, ids: LatentTokenIds, eos: int) -> SpecialIds:
-        """Builds from the model's :class:`~coconut.model.tokens.LatentTokenIds`."""
-        return cls(ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id, eos)
-
-    @classmethod
-    def from_tokenizer(cls, tokenizer: PreTrainedTokenizerBase) -> SpecialIds:
-        """Looks the four markers and eos up in ``tokenizer``.
-
-        Raises:
-            ValueError: if a marker is missing (call ``add_latent_tokens`` first) or the
-                tokenizer has no eos token.
-        """
-        if tokenizer.eos_token_id is None:
-            raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
-        return cls.from_latent_ids(LatentTokenIds.from_tokenizer(tokenizer), tokenizer.eos_token_id)
+from coconut.curriculum.text_format import record_texts
+from coconut.data.schema import check_record
 
 
 @dataclass(frozen=True)
@@ -64,24 +31,6 @@ class TokenizedExample:
     question: list[int]
     steps: list[list[int]]
     answer: list[int]
-
-
-def check_record(record: object, index: int | None = None, source: str | None = None) -> None:
-    """Raises ``ValueError`` naming the source, index and field if ``record`` is malformed."""
-    where = _where(index, source)
-    if not isinstance(record, Mapping):
-        raise ValueError(f"{where}: expected a mapping, got {type(record).__name__}")
-    for key in ("question", "steps", "answer"):
-        if key not in record:
-            raise ValueError(f"{where}: missing field {key!r}")
-    for key in ("question", "answer"):
-        if not isinstance(record[key], str):
-            raise ValueError(
-                f"{where}: field {key!r} must be a str, got {type(record[key]).__name__}"
-            )
-    steps = record["steps"]
-    if not isinstance(steps, (list, tuple)) or not all(isinstance(s, str) for s in steps):
-        raise ValueError(f"{where}: field 'steps' must be a list of str")
 
 
 def tokenize_example(
@@ -106,18 +55,43 @@ def tokenize_example(
     check_record(record, index, source)
     if tokenizer.eos_token_id is None:
         raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
-    texts = [record["question"] + "\n", *(s + "\n" for s in record["steps"])]
-    texts.append("### " + record["answer"])
-    encoded = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    encoded = tokenizer(record_texts(record), add_special_tokens=False)["input_ids"]
+    return _from_encoded(encoded, tokenizer.eos_token_id)
+
+
+def tokenize_batch(
+    records: Sequence[Mapping],
+    tokenizer: PreTrainedTokenizerBase,
+    *,
+    first_index: int = 0,
+    source: str | None = None,
+) -> list[TokenizedExample]:
+    """:func:`tokenize_example` of many records, with one call to the tokenizer.
+
+    Args:
+        records: the examples.
+        tokenizer: tokenizer with an eos token.
+        first_index: index of ``records[0]`` in its file, for error messages.
+        source: the file, for error messages.
+    """
+    for i, record in enumerate(records):
+        check_record(record, first_index + i, source)
+    if tokenizer.eos_token_id is None:
+        raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
+    pieces = [record_texts(record) for record in records]
+    flat = [text for texts in pieces for text in texts]
+    encoded = tokenizer(flat, add_special_tokens=False)["input_ids"] if flat else []
+    examples, start = [], 0
+    for texts in pieces:
+        examples.append(_from_encoded(encoded[start : start + len(texts)], tokenizer.eos_token_id))
+        start += len(texts)
+    return examples
+
+
+def _from_encoded(encoded: list[list[int]], eos: int) -> TokenizedExample:
+    """The example from the encoded pieces of :func:`record_texts` (eos appended)."""
     return TokenizedExample(
         question=list(encoded[0]),
         steps=[list(ids) for ids in encoded[1:-1]],
-        answer=[*encoded[-1], tokenizer.eos_token_id],
+        answer=[*encoded[-1], eos],
     )
-
-
-def _where(index: int | None, source: str | None) -> str:
-    parts = [source or "record"]
-    if index is not None:
-        parts.append(f"example {index}")
-    return ", ".join(parts)

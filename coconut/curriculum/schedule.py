@@ -1,8 +1,8 @@
-"""The curriculum schedule: which stage each epoch trains, in one place.
+"""The curriculum schedule, asked of the method: the stage of an epoch and stage mixing.
 
-Staged methods (coconut, pause_as_thought, no_thought, icot) move one stage every
-``epochs_per_stage`` epochs and stay at ``max_latent_stage + 1`` once there; cot, no_cot
-and pause_token have a single stage 0; no_curriculum trains the final stage from epoch 0.
+Each method declares its own schedule (:meth:`coconut.methods.Method.stages`); these
+functions are the curriculum's entry points to it. During training only
+:class:`~coconut.training.curriculum.CurriculumCallback` asks which stage an epoch trains.
 """
 
 from __future__ import annotations
@@ -10,47 +10,26 @@ from __future__ import annotations
 import random
 
 from coconut.curriculum.examples import TokenizedExample
-from coconut.curriculum.methods import STEP_CURRICULUM_METHODS, MethodConfig
+from coconut.methods import Method
 
 
-def stage_for_epoch(epoch: int, method: MethodConfig) -> int:
-    """The curriculum stage trained at ``epoch`` (0-based).
-
-    Args:
-        epoch: the epoch, counted from 0.
-        method: the method and its schedule.
-
-    Returns:
-        ``min(first_stage + epoch // epochs_per_stage, max_latent_stage + 1)`` for staged
-        methods,
-        ``max_latent_stage + 1`` for no_curriculum and 0 otherwise.
+def stage_for_epoch(epoch: int, method: Method) -> int:
+    """The curriculum stage ``method`` trains at ``epoch`` (0-based).
 
     Raises:
         ValueError: if ``epoch`` is negative.
     """
-    if epoch < 0:
-        raise ValueError(f"epoch must be >= 0, got {epoch}")
-    if method.name == "no_curriculum":
-        return method.final_stage
-    if not method.is_staged:
-        return 0
-    return min(method.first_stage + epoch // method.epochs_per_stage, method.final_stage)
+    return method.stage_for_epoch(epoch)
 
 
-def stage_changed(epoch: int, method: MethodConfig) -> bool:
+def stage_changed(epoch: int, method: Method) -> bool:
     """Whether ``epoch`` is the first epoch of a new stage (never true at epoch 0)."""
-    if epoch <= 0:
-        return False
-    return stage_for_epoch(epoch, method) != stage_for_epoch(epoch - 1, method)
+    return method.stage_changed(epoch)
 
 
-def schedule_stages(method: MethodConfig) -> tuple[int, ...]:
+def schedule_stages(method: Method) -> tuple[int, ...]:
     """Every stage the schedule of ``method`` trains, in order."""
-    if method.name == "no_curriculum":
-        return (method.final_stage,)
-    if not method.is_staged:
-        return (0,)
-    return tuple(range(method.first_stage, method.num_stages))
+    return method.stages()
 
 
 def example_rng(seed: int, epoch: int, index: int) -> random.Random:
@@ -62,24 +41,13 @@ def example_rng(seed: int, epoch: int, index: int) -> random.Random:
     return random.Random(f"coconut-stage:{seed}:{epoch}:{index}")
 
 
-def sample_stage(ex: TokenizedExample, stage: int, method: MethodConfig, rng: random.Random) -> int:
-    """The stage to build ``ex`` for, after ``uniform_prob`` mixing.
-
-    With probability ``method.uniform_prob`` (coconut, pause_as_thought and no_thought
-    only) the stage is drawn uniformly from ``0..len(ex.steps)``; otherwise ``stage`` is
-    returned unchanged.
+def sample_stage(ex: TokenizedExample, stage: int, method: Method, rng: random.Random) -> int:
+    """The stage to build ``ex`` for, after the method's stage mixing.
 
     Args:
         ex: the tokenized example.
-        stage: the scheduled stage, from :func:`stage_for_epoch`.
-        method: the method config.
+        stage: the scheduled stage.
+        method: the method.
         rng: source of randomness, e.g. from :func:`example_rng`.
-
-    Returns:
-        The stage to pass to :func:`~coconut.curriculum.layout.build_sequence`.
     """
-    if method.name not in STEP_CURRICULUM_METHODS or method.uniform_prob <= 0.0:
-        return stage
-    if rng.random() < method.uniform_prob:
-        return rng.randrange(len(ex.steps) + 1)
-    return stage
+    return method.sample_stage(ex, stage, rng)

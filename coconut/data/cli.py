@@ -4,6 +4,8 @@ Examples::
 
     coconut-data generate prosqa --out data/prosqa --seed 0
     coconut-data generate prontoqa --out data/prontoqa --sizes 9000,200,800 --hops 5
+    coconut-data generate prontoqa --out data/prontoqa_tiny --sizes 4000,200,200 \
+        --seeds 0,1,2 --hops 3 --no-distractors   # the files coconut-train makes
     coconut-data prepare gsm8k --out data/gsm8k --source hub
     coconut-data stats data/prosqa/valid.json
     coconut-data validate data/prosqa/valid.json
@@ -22,7 +24,13 @@ from coconut.data.gsm8k import HUB_NAME, load_gsm8k, load_icot
 from coconut.data.io import read_records, write_examples
 from coconut.data.prontoqa import MAX_HOPS
 from coconut.data.schema import DataValidationError
-from coconut.data.splits import DEFAULT_SIZES, generate_splits, write_splits
+from coconut.data.splits import (
+    DEFAULT_SIZES,
+    SPLITS,
+    make_missing_splits,
+    split_seed,
+    task_generator,
+)
 from coconut.data.stats import example_stats
 from coconut.data.validation import validate_examples
 
@@ -33,16 +41,24 @@ TASK_OPTIONS = {
 }
 
 
-def _sizes(text: str) -> tuple[int, int, int]:
+def _triple(text: str, what: str) -> tuple[int, int, int]:
     try:
-        sizes = tuple(int(part) for part in text.split(","))
+        values = tuple(int(part) for part in text.split(","))
     except ValueError as err:
         raise argparse.ArgumentTypeError(
             f"expected TRAIN,VALID,TEST integers, got {text!r}"
         ) from err
-    if len(sizes) != 3 or min(sizes) < 0:
-        raise argparse.ArgumentTypeError(f"expected three non-negative sizes, got {text!r}")
-    return sizes  # type: ignore[return-value]
+    if len(values) != 3 or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"expected three non-negative {what}, got {text!r}")
+    return values  # type: ignore[return-value]
+
+
+def _sizes(text: str) -> tuple[int, int, int]:
+    return _triple(text, "sizes")
+
+
+def _seeds(text: str) -> tuple[int, int, int]:
+    return _triple(text, "seeds")
 
 
 def _add_generate(commands: argparse._SubParsersAction) -> None:
@@ -52,7 +68,10 @@ def _add_generate(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, required=True, help="folder for {train,valid,test}.json"
     )
     parser.add_argument("--sizes", type=_sizes, help="TRAIN,VALID,TEST (default: the paper's)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="run seed the split seeds derive from")
+    parser.add_argument(
+        "--seeds", type=_seeds, help="TRAIN,VALID,TEST seeds, as a data config's data.seeds"
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     prontoqa = parser.add_argument_group("ProntoQA options")
     prontoqa.add_argument("--hops", type=int, help=f"reasoning hops, 1-{MAX_HOPS} (default 5)")
@@ -106,15 +125,19 @@ def _generator_options(args: argparse.Namespace, parser: argparse.ArgumentParser
 
 def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     options = _generator_options(args, parser)
-    sizes = args.sizes or DEFAULT_SIZES[args.task]
+    sizes = dict(zip(SPLITS, args.sizes or DEFAULT_SIZES[args.task], strict=True))
+    if args.seeds is not None:
+        seeds = dict(zip(SPLITS, args.seeds, strict=True))
+    else:
+        seeds = {split: split_seed(args.seed, split) for split in SPLITS}
+    paths = {split: args.out / f"{split}.json" for split in SPLITS}
+    generate = task_generator(args.task, progress=not args.no_progress, **options)
     try:
-        splits = generate_splits(
-            args.task, sizes, args.seed, progress=not args.no_progress, **options
-        )
+        written = make_missing_splits(paths, generate, sizes, seeds, overwrite=True)
     except ValueError as err:
         parser.error(str(err))
-    for path, records in zip(write_splits(splits, args.out), splits.values(), strict=True):
-        print(f"wrote {len(records)} examples to {path}")
+    for split, path in written.items():
+        print(f"wrote {sizes[split]} examples to {path}")
     return 0
 
 

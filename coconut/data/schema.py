@@ -5,9 +5,11 @@ chain) and ``answer`` (str). ProsQA examples add the graph fields of the publish
 files: ``idx_to_symbol`` (list of str), ``edges`` (list of ``[parent, child]`` index
 pairs), ``root``, ``target`` and ``neg_target`` (node indices).
 
-This module checks the *shape* of one record (fields, types, empty strings). Whether a
-ProsQA graph supports its question, steps and answer is checked in
-:mod:`coconut.data.prosqa_verify`; :mod:`coconut.data.validation` runs both.
+This module holds the one record validator: :func:`shape_problems` checks the *shape* of
+one record (fields, types, empty strings) and :func:`check_record` raises on the first
+problem that would stop a record from being tokenized. Whether a ProsQA graph supports
+its question, steps and answer is checked in :mod:`coconut.data.prosqa_verify`;
+:mod:`coconut.data.validation` runs both over a file.
 """
 
 from __future__ import annotations
@@ -191,3 +193,46 @@ def shape_problems(record: Any) -> list[FieldProblem]:
     if has_graph_fields(record):
         problems += _graph_shape_problems(record)
     return problems
+
+
+def _type_problems(record: Any) -> list[FieldProblem]:
+    """The problems of :func:`shape_problems` that make ``record`` impossible to tokenize.
+
+    Unknown fields, empty texts and graph fields are left to file validation: a record
+    handed over in memory (a ``datasets`` row, a hand-made example) may carry them.
+    """
+    if not isinstance(record, Mapping):
+        return [(None, f"expected a mapping, got {type(record).__name__}")]
+    problems = shape_problems(dict(record))
+    base = {QUESTION, STEPS, ANSWER}
+    return [
+        (field, message)
+        for field, message in problems
+        if field is not None
+        and field.split("[")[0] in base
+        and message not in ("is empty", "is an empty step")
+    ]
+
+
+def check_record(record: Any, index: int | None = None, source: str | None = None) -> None:
+    """Raises ``ValueError`` naming the source, index and field if ``record`` cannot be
+    tokenized: not a mapping, or ``question``/``answer`` not str, or ``steps`` not a list
+    of str.
+
+    Args:
+        record: the example.
+        index: its position in its file, for the message.
+        source: the file it came from, for the message.
+    """
+    problems = _type_problems(record)
+    if not problems:
+        return
+    where = ", ".join([source or "record", *([f"example {index}"] if index is not None else [])])
+    field, message = problems[0]
+    if field is None:
+        raise ValueError(f"{where}: {message}")
+    if message == "missing":
+        raise ValueError(f"{where}: missing field {field!r}")
+    if field.startswith(STEPS):
+        raise ValueError(f"{where}: field 'steps' must be a list of str ({field}: {message})")
+    raise ValueError(f"{where}: field {field!r} must be a str ({message})")

@@ -7,7 +7,7 @@ from coconut.model.tokens import (
     LATENT,
     PAUSE,
     START_LATENT,
-    LatentTokenIds,
+    TokenIds,
     add_latent_tokens,
 )
 
@@ -19,7 +19,7 @@ __all__ = [
     "Coconut",
     "CoconutOutput",
     "GenerationResult",
-    "LatentTokenIds",
+    "TokenIds",
     "add_latent_tokens",
     "positions_from_mask",
 ]

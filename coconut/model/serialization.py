@@ -8,14 +8,13 @@ marker token ids, so the base model also loads alone with ``from_pretrained``.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
 from transformers import AutoModelForCausalLM
+
+from coconut.atomic import atomic_directory, recover_directory
 
 if TYPE_CHECKING:
     from coconut.model.coconut import Coconut
@@ -25,38 +24,20 @@ _ID_FIELDS = ("latent_token_id", "start_latent_id", "end_latent_id", "eos_token_
 
 
 def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
-    """Writes the model into ``directory`` atomically: a crash leaves the old one intact."""
-    directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it owner-only
-    try:
+    """Writes the model into ``directory`` atomically: a crash leaves the old one intact
+    and the directory never goes missing (:func:`coconut.atomic.atomic_directory`)."""
+    with atomic_directory(directory) as staging:
         model.base_causallm.save_pretrained(staging, safe_serialization=True)
         if tokenizer is not None:
             tokenizer.save_pretrained(staging)
         ids = {name: getattr(model, name) for name in _ID_FIELDS}
         (staging / CONFIG_NAME).write_text(json.dumps(ids, indent=2) + "\n")
-        _swap_in(staging, directory)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _swap_in(staging: Path, directory: Path) -> None:
-    if not directory.exists():
-        os.replace(staging, directory)
-        return
-    old = directory.with_name(f".{directory.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(directory, old)
-    os.replace(staging, directory)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coconut:
     """Loads a directory written by ``save_coconut``."""
     directory = Path(directory)
+    recover_directory(directory)
     config_path = directory / CONFIG_NAME
     if not config_path.is_file():
         raise FileNotFoundError(f"{config_path} not found: not a Coconut model directory")

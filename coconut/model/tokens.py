@@ -7,7 +7,8 @@ state. ``<|pause|>`` is an ordinary learned token used by the pause baselines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -20,19 +21,41 @@ SPECIAL_TOKENS = (START_LATENT, LATENT, END_LATENT, PAUSE)
 
 
 @dataclass(frozen=True)
-class LatentTokenIds:
-    """Token ids of the continuous-thought markers in one tokenizer."""
+class TokenIds:
+    """The token ids that layouts, batching and the model need: the one token-id type.
 
-    start_latent_id: int
-    latent_id: int
-    end_latent_id: int
-    pause_id: int
+    Attributes:
+        start_latent: ``<|start-latent|>`` (bot).
+        latent: ``<|latent|>``.
+        end_latent: ``<|end-latent|>`` (eot).
+        pause: ``<|pause|>``.
+        eos: end of sequence; also the padding id.
+        extra: ids of the extra tokens a method asks for (``Method.special_tokens()``),
+            by token text.
+    """
+
+    start_latent: int
+    latent: int
+    end_latent: int
+    pause: int
+    eos: int
+    extra: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_tokenizer(cls, tokenizer: PreTrainedTokenizerBase) -> LatentTokenIds:
-        """Looks the markers up; raises ``ValueError`` if the tokenizer lacks one."""
-        ids = [_single_id(tokenizer, token) for token in SPECIAL_TOKENS]
-        return cls(*ids)
+    def from_tokenizer(
+        cls, tokenizer: PreTrainedTokenizerBase, extra_tokens: Iterable[str] = ()
+    ) -> TokenIds:
+        """Looks the markers, eos and ``extra_tokens`` up in ``tokenizer``.
+
+        Raises:
+            ValueError: if a token is missing (call :func:`add_latent_tokens` first) or
+                the tokenizer has no eos token.
+        """
+        if tokenizer.eos_token_id is None:
+            raise ValueError("tokenizer has no eos token; set tokenizer.eos_token")
+        markers = [_single_id(tokenizer, token) for token in SPECIAL_TOKENS]
+        extra = {token: _single_id(tokenizer, token) for token in extra_tokens}
+        return cls(*markers, eos=int(tokenizer.eos_token_id), extra=extra)
 
 
 def _single_id(tokenizer: PreTrainedTokenizerBase, token: str) -> int:
@@ -46,7 +69,8 @@ def add_latent_tokens(
     tokenizer: PreTrainedTokenizerBase,
     model: PreTrainedModel,
     init_token: str | None = None,
-) -> LatentTokenIds:
+    extra_tokens: Iterable[str] = (),
+) -> TokenIds:
     """Adds the marker tokens to ``tokenizer`` and grows ``model``'s embeddings to match.
 
     Tokens already present are kept, so calling this twice is harmless.
@@ -57,18 +81,20 @@ def add_latent_tokens(
         init_token: if given, every new embedding row is a copy of this token's row
             (the paper's code copies ``"<<"``); it must encode to exactly one token.
             If ``None``, the rows keep ``resize_token_embeddings``' initialisation.
+        extra_tokens: further special tokens a method needs (``Method.special_tokens()``).
 
     Returns:
-        The ids of the four markers.
+        The ids of the markers, eos and the extra tokens.
     """
+    extra_tokens = tuple(extra_tokens)
     vocab = tokenizer.get_vocab()
-    new_tokens = [t for t in SPECIAL_TOKENS if t not in vocab]
+    new_tokens = list(dict.fromkeys(t for t in (*SPECIAL_TOKENS, *extra_tokens) if t not in vocab))
     if new_tokens:
         tokenizer.add_tokens(new_tokens, special_tokens=True)
     old_rows = model.get_input_embeddings().weight.shape[0]
     if len(tokenizer) > old_rows:
         model.resize_token_embeddings(len(tokenizer))
-    ids = LatentTokenIds.from_tokenizer(tokenizer)
+    ids = TokenIds.from_tokenizer(tokenizer, extra_tokens)
     if init_token is not None:
         new_ids = [tokenizer.convert_tokens_to_ids(t) for t in new_tokens]
         _copy_rows(tokenizer, model, init_token, new_ids)

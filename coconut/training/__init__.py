@@ -2,10 +2,13 @@
 
 - :mod:`~coconut.training.train`: ``train(cfg)`` and the ``coconut-train`` entry point;
 - :mod:`~coconut.training.evaluate`: ``coconut-eval``;
+- :mod:`~coconut.training.hydra_app`: the packaged configs (``pkg://coconut.conf``);
 - :mod:`~coconut.training.config`: checks on the Hydra config;
+- :mod:`~coconut.training.curriculum`: the callback that owns the curriculum stage;
 - :mod:`~coconut.training.sources`: split files, generated on first use;
 - :mod:`~coconut.training.prepare`: tokenizing splits, the context-length check;
 - :mod:`~coconut.training.models`: model and tokenizer per ``model`` config, ``init_from``;
+- :mod:`~coconut.training.tokenizer`: the BPE tokenizer trained on a dataset's own text;
 - :mod:`~coconut.training.datamodule`: each epoch's layouts and the evaluation prompts;
 - :mod:`~coconut.training.sampler`: per-epoch order, rank sharding, mid-epoch resume;
 - :mod:`~coconut.training.module`: the LightningModule;
@@ -13,5 +16,6 @@
 - :mod:`~coconut.training.checkpointing`: atomic checkpoints, ``last.ckpt``, best by val/acc;
 - :mod:`~coconut.training.loggers`: W&B (offline without an API key) and CSV;
 
-The curriculum itself (stages, layouts, collation) lives in :mod:`coconut.curriculum`.
+The methods live in :mod:`coconut.methods`, layouts and collation in
+:mod:`coconut.curriculum`.
 """

@@ -8,8 +8,9 @@ either the old checkpoint or the new one.
 
 :class:`LastCheckpoint` keeps ``last.ckpt`` current at every epoch end and every
 ``every_n_train_steps`` optimizer steps; :class:`FinalStageBest` keeps the best
-checkpoints by ``val/acc`` among epochs trained at the method's final stage (an early
-chain-of-thought epoch is not a model of the method being trained).
+checkpoints by ``val/acc`` among the epochs the curriculum callback says train the
+method's final stage (an early chain-of-thought epoch is not a model of the method being
+trained).
 
 The two are kept consistent under a kill at any instant: ``last.ckpt`` is written *after*
 the best checkpoint of the same epoch (both are ``Checkpoint`` callbacks, which Lightning
@@ -34,7 +35,7 @@ from lightning.pytorch.callbacks import Checkpoint, ModelCheckpoint
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from coconut.atomic import atomic_torch_save
-from coconut.curriculum import MethodConfig, schedule_stages, stage_for_epoch
+from coconut.training.curriculum import CurriculumCallback
 
 log = logging.getLogger(__name__)
 
@@ -131,23 +132,22 @@ class FinalStageBest(ModelCheckpoint):
     """``ModelCheckpoint`` on ``val/acc`` (max) that only considers final-stage epochs.
 
     Args:
-        method: the method config, whose last scheduled stage counts.
+        curriculum: the run's curriculum callback, which says which epochs are final-stage.
         **kwargs: passed to ``ModelCheckpoint`` (``dirpath``, ``save_top_k``, ...).
     """
 
-    def __init__(self, method: MethodConfig, **kwargs: Any) -> None:
+    def __init__(self, curriculum: CurriculumCallback, **kwargs: Any) -> None:
         kwargs.setdefault("monitor", "val/acc")
         kwargs.setdefault("mode", "max")
         kwargs.setdefault("filename", "best-epoch{epoch:03d}-acc{val/acc:.4f}")
         kwargs.setdefault("auto_insert_metric_name", False)
         kwargs.setdefault("save_last", False)
         super().__init__(**kwargs)
-        self.method = method
-        self.final_stage = schedule_stages(method)[-1]
+        self.curriculum = curriculum
         self._superseded: list[str] = []
 
     def _should_skip_saving_checkpoint(self, trainer: L.Trainer) -> bool:
-        if stage_for_epoch(trainer.current_epoch, self.method) != self.final_stage:
+        if not self.curriculum.is_final_stage(trainer.current_epoch):
             return True
         return super()._should_skip_saving_checkpoint(trainer)
 

@@ -13,16 +13,12 @@ import logging
 import os
 import sys
 import warnings
-from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.console import run_reporting_errors
 from coconut.training.config_types import check_types
-
-CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
-"""The repository's ``conf/`` (the package is installed editable, ``pip install -e .``)."""
+from coconut.training.hydra_app import hydra_entry
 
 _NOISE = ("litlogger", "litmodels", "💡 Tip")
 
@@ -78,13 +74,18 @@ def _evaluate(cfg: DictConfig) -> float:
     return evaluate(cfg)["acc"]
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
-def train_main(cfg: DictConfig) -> float | None:
+def _train_task(cfg: DictConfig) -> float | None:
     """``coconut-train [overrides]``; returns val/acc for sweepers."""
     return run_reporting_errors(_train, cfg)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="eval", version_base="1.3")
-def eval_main(cfg: DictConfig) -> float:
+def _eval_task(cfg: DictConfig) -> float:
     """``coconut-eval run_dir=<run> [split=test] [stage=k | latents=n]``."""
     return run_reporting_errors(_evaluate, cfg)
+
+
+train_main = hydra_entry(_train_task, "train")
+"""Console entry point: ``coconut-train [overrides]`` (configs from ``pkg://coconut.conf``)."""
+
+eval_main = hydra_entry(_eval_task, "eval")
+"""Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k | latents=n]``."""

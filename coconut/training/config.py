@@ -2,14 +2,14 @@
 
 Errors here are ``ValueError`` with the config key in the message, raised before data is
 generated or a model is built: bad curriculum values come from
-:class:`~coconut.curriculum.MethodConfig`, the rest from the checks below.
+:func:`~coconut.methods.build_method`, the rest from the checks below.
 """
 
 from __future__ import annotations
 
 from omegaconf import DictConfig, OmegaConf
 
-from coconut.curriculum import MethodConfig
+from coconut.methods import Method, build_method
 from coconut.training.config_types import FINISHED_POLICIES, TYPED_KEYS, check_types
 
 __all__ = [
@@ -39,16 +39,12 @@ def check_accelerator(cfg: DictConfig) -> None:
         )
 
 
-def method_config(cfg: DictConfig) -> MethodConfig:
-    """The typed method config from ``cfg.method`` (validated in ``__post_init__``)."""
-    fields = OmegaConf.to_container(cfg.method, resolve=True)
-    try:
-        return MethodConfig(**fields)
-    except TypeError as err:  # an unknown key in the method group
-        raise ValueError(f"method: {err}") from err
+def method_config(cfg: DictConfig) -> Method:
+    """The method object ``cfg.method`` describes, built through the method registry."""
+    return build_method(OmegaConf.to_container(cfg.method, resolve=True))
 
 
-def check_config(cfg: DictConfig) -> MethodConfig:
+def check_config(cfg: DictConfig) -> Method:
     """Checks ``cfg`` and returns its method config.
 
     Raises:

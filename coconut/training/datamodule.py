@@ -1,10 +1,11 @@
 """The Lightning data module: tokenized splits laid out for the current curriculum stage.
 
 Examples are tokenized once. Each epoch, ``train_dataloader`` lays them out for the stage
-of that epoch (``stage_for_epoch``, mixing stages when ``uniform_prob > 0``) in the order
-:class:`~coconut.training.sampler.EpochSampler` draws from ``(seed, epoch)``. The trainer
-must reload loaders every epoch (``reload_dataloaders_every_n_epochs=1``) and leave
-sampling to this module (``use_distributed_sampler=False``); ``coconut.training`` sets both.
+the :class:`~coconut.training.curriculum.CurriculumCallback` says that epoch trains (with
+the method's stage mixing) in the order :class:`~coconut.training.sampler.EpochSampler`
+draws from ``(seed, epoch)``. The callback has the trainer rebuild the loader every
+epoch; the trainer must leave sampling to this module (``use_distributed_sampler=False``,
+which ``coconut.training`` sets).
 
 Evaluation loaders yield left-padded prompts (the layout cut where generation starts) with
 the gold answers, the number of latent thoughts and a flag marking rank padding.
@@ -21,15 +22,15 @@ from torch.utils.data import Dataset
 
 from coconut.curriculum import (
     Collator,
-    MethodConfig,
-    SpecialIds,
+    Method,
+    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
     example_rng,
     sample_stage,
-    stage_for_epoch,
 )
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.sampler import EpochSampler, ResumableDataLoader
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,8 @@ class StageDataset(Dataset):
         stage: int,
         epoch: int,
         seed: int,
-        method: MethodConfig,
-        ids: SpecialIds,
+        method: Method,
+        ids: TokenIds,
     ) -> None:
         self.examples, self.stage, self.epoch = examples, stage, epoch
         self.seed, self.method, self.ids = seed, method, ids
@@ -92,8 +93,8 @@ class PromptDataset(Dataset):
         answers: Sequence[str],
         *,
         stage: int,
-        method: MethodConfig,
-        ids: SpecialIds,
+        method: Method,
+        ids: TokenIds,
         length: int | None = None,
     ) -> None:
         if len(examples) != len(answers):
@@ -131,17 +132,19 @@ class CurriculumDataModule(L.LightningDataModule):
         eval_batch_size: evaluation batch size per process.
         seed: run seed (data order and stage mixing).
         num_workers: ``DataLoader`` workers.
-        eval_stage: stage of the evaluation prompts; ``None`` follows the training stage
-            of the current epoch.
+        eval_stage: forced stage of the evaluation prompts when no ``curriculum`` is
+            given; ``None`` follows the training stage of the current epoch.
         test_split: the split ``test_dataloader`` serves.
+        curriculum: the run's curriculum callback, which decides every stage; by
+            default one of ``method`` (with ``eval_stage``) that no trainer calls.
     """
 
     def __init__(
         self,
         splits: Mapping[str, Sequence[TokenizedExample]],
         answers: Mapping[str, Sequence[str]],
-        method: MethodConfig,
-        ids: SpecialIds,
+        method: Method,
+        ids: TokenIds,
         *,
         batch_size: int,
         eval_batch_size: int,
@@ -149,6 +152,7 @@ class CurriculumDataModule(L.LightningDataModule):
         num_workers: int = 0,
         eval_stage: int | None = None,
         test_split: str = "test",
+        curriculum: CurriculumCallback | None = None,
     ) -> None:
         super().__init__()
         if batch_size < 1 or eval_batch_size < 1:
@@ -160,7 +164,7 @@ class CurriculumDataModule(L.LightningDataModule):
         self.method, self.ids = method, ids
         self.batch_size, self.eval_batch_size = batch_size, eval_batch_size
         self.seed, self.num_workers = seed, num_workers
-        self.eval_stage = eval_stage
+        self.curriculum = curriculum or CurriculumCallback(method, eval_stage)
         self.test_split = test_split
         self.train_collator = Collator(pad_id=ids.eos, latent_id=ids.latent)
         self.prompt_collator = Collator(pad_id=ids.eos)
@@ -178,12 +182,12 @@ class CurriculumDataModule(L.LightningDataModule):
         return self.trainer if getattr(self, "trainer", None) is not None else None
 
     def current_stage(self) -> int:
-        """The training stage of the trainer's current epoch."""
-        return stage_for_epoch(self._epoch(), self.method)
+        """The training stage of the trainer's current epoch (asked of the curriculum)."""
+        return self.curriculum.train_stage(self._trainer_or_none())
 
     def current_eval_stage(self) -> int:
-        """The stage evaluation prompts use now."""
-        return self.eval_stage if self.eval_stage is not None else self.current_stage()
+        """The stage evaluation prompts use now (asked of the curriculum)."""
+        return self.curriculum.eval_stage(self._trainer_or_none())
 
     # -- loaders --------------------------------------------------------------------
     def train_dataloader(self) -> ResumableDataLoader:

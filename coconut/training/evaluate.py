@@ -22,7 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import SpecialIds, schedule_stages
+from coconut.curriculum import TokenIds
 from coconut.data import load_examples
 from coconut.model import Coconut
 from coconut.training.checkpointing import LAST
@@ -62,8 +62,8 @@ def _evaluate(
     cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, method: Any, stage: int
 ) -> dict[str, Any]:
     L.seed_everything(cfg.seed)
-    model, tokenizer = _load_model(cfg, run_cfg, run_dir)
-    ids = SpecialIds.from_tokenizer(tokenizer)
+    model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
+    ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
     examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, _source(cfg, run_cfg))
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
     check_context({cfg.split: examples}, method, ids, context_length(model), max_new, stage)
@@ -120,7 +120,9 @@ def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
 
-def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Coconut, Any]:
+def _load_model(
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, extra_tokens: tuple[str, ...]
+) -> tuple[Coconut, Any]:
     source = Path(run_dir / "model" if cfg.checkpoint == "model" else cfg.checkpoint)
     if cfg.checkpoint == "last":
         source = run_dir / "checkpoints" / LAST
@@ -129,7 +131,7 @@ def _load_model(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path) -> tuple[Co
     if source.is_dir() and (source / "coconut.json").is_file():
         return Coconut.from_pretrained(source).eval(), AutoTokenizer.from_pretrained(source)
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
-    model, _ = build_model(run_cfg.model, tokenizer)
+    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens)
     init_weights(model, source)
     return model.eval(), tokenizer
 
@@ -151,12 +153,12 @@ def _source(cfg: DictConfig, run_cfg: DictConfig) -> str:
 
 def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
     """The stage of the prompts: ``stage``, or ``latents`` / c_thought, or the run's."""
-    last = schedule_stages(method)[-1]
+    last = method.final_stage
     latents = cfg.get("latents")
     if latents is not None and cfg.stage is not None:
         raise ValueError("stage and latents: give one of them, not both")
     if latents is not None:
-        per_stage = method.c_thought
+        per_stage = int(getattr(method, "c_thought", 1))
         if not isinstance(latents, int) or latents < 0 or latents % per_stage:
             raise ValueError(
                 f"latents: must be a multiple of method.c_thought={per_stage} (>= 0), "
@@ -175,13 +177,13 @@ def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
         if cfg.stage > last:
             raise ValueError(
                 f"stage={cfg.stage}: past the run's last stage ({last}; the stages it trained "
-                f"are {list(schedule_stages(method))})"
+                f"are {list(method.stages())})"
             )
         return int(cfg.stage)
     results = run_dir / "results.json"
     if results.is_file():
         return int(json.loads(results.read_text())["eval_stage"])
-    return schedule_stages(method)[-1]
+    return method.final_stage
 
 
 def main() -> None:

@@ -23,13 +23,13 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from coconut.model import Coconut, LatentTokenIds, add_latent_tokens
-from coconut.tokenization import load_or_train_tokenizer
+from coconut.model import Coconut, TokenIds, add_latent_tokens
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
     check_weights_match,
     lightning_state_dict,
 )
+from coconut.training.tokenizer import load_or_train_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +54,26 @@ def build_tokenizer(
 
 
 def build_model(
-    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase
-) -> tuple[Coconut, LatentTokenIds]:
+    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase, extra_tokens: Iterable[str] = ()
+) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
-    ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer).
+    ``tokenizer`` gains the markers too if it lacks them (the hub's GPT-2 tokenizer), and
+    ``extra_tokens`` (the method's ``special_tokens()``).
     """
     _check_source(model_cfg)
     if model_cfg.source == "hub":
         base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained)
     else:
         base = _scratch_model(model_cfg, tokenizer)
-    ids = add_latent_tokens(tokenizer, base, init_token=model_cfg.get("init_token"))
+    ids = add_latent_tokens(
+        tokenizer, base, init_token=model_cfg.get("init_token"), extra_tokens=extra_tokens
+    )
     model = Coconut(
         base,
-        latent_token_id=ids.latent_id,
-        start_latent_id=ids.start_latent_id,
-        end_latent_id=ids.end_latent_id,
+        latent_token_id=ids.latent,
+        start_latent_id=ids.start_latent,
+        end_latent_id=ids.end_latent,
         eos_token_id=tokenizer.eos_token_id,
     )
     return model, ids

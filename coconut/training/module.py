@@ -2,9 +2,8 @@
 
 Every method trains the same :class:`~coconut.model.Coconut` wrapper: on a batch without
 ``<|latent|>`` tokens its forward is a plain pass of the base model, so the language-only
-methods need no second code path. At the first epoch of each new stage the optimizer
-(and learning-rate schedule) are rebuilt when the method asks for it; a run resumed in
-the middle of a stage keeps the optimizer state saved in its checkpoint.
+methods need no second code path. The curriculum stage (its logging and the optimizer
+resets at stage switches) belongs to :mod:`coconut.training.curriculum`.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import torch
 from lightning.pytorch.strategies import FSDPStrategy
 from transformers import PreTrainedTokenizerBase, get_scheduler
 
-from coconut.curriculum import MethodConfig, stage_changed, stage_for_epoch
+from coconut.methods import Method
 from coconut.model import Coconut
 from coconut.training.scoring import EvalTally, score_batch
 
@@ -35,7 +34,7 @@ class CoconutLitModule(L.LightningModule):
     Args:
         model: the Coconut-wrapped causal LM.
         tokenizer: decodes generations during evaluation.
-        method: the method config (stage schedule, optimizer resets).
+        method: the training method.
         optimizer: builds the optimizer from parameters (e.g. a partial ``AdamW``).
         scheduler: ``transformers.get_scheduler`` name (``"constant"`` for none).
         warmup_steps: warm-up optimizer steps of the schedule.
@@ -46,7 +45,7 @@ class CoconutLitModule(L.LightningModule):
         self,
         model: Coconut,
         tokenizer: PreTrainedTokenizerBase,
-        method: MethodConfig,
+        method: Method,
         optimizer: OptimizerFactory,
         *,
         scheduler: str = "constant",
@@ -79,14 +78,6 @@ class CoconutLitModule(L.LightningModule):
         size = batch["input_ids"].shape[0]
         self.log("train/loss", out.loss, prog_bar=True, batch_size=size, sync_dist=True)
         return out.loss
-
-    def on_train_epoch_start(self) -> None:
-        epoch = self.current_epoch
-        stage = stage_for_epoch(epoch, self.method)
-        self.log("curriculum/stage", float(stage), on_step=False, on_epoch=True, sync_dist=False)
-        if self.method.reset_optimizer_on_stage and stage_changed(epoch, self.method):
-            log.info("epoch %d starts stage %d: resetting the optimizer", epoch, stage)
-            self.trainer.strategy.setup_optimizers(self.trainer)
 
     def configure_optimizers(self) -> Any:
         optimizer = self.optimizer_factory(self.parameters())
@@ -160,10 +151,6 @@ class CoconutLitModule(L.LightningModule):
             "torch": torch.get_rng_state(),
             "python": random.getstate(),
             "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-        }
-        checkpoint["curriculum"] = {
-            "method": self.method.name,
-            "stage": stage_for_epoch(self.current_epoch, self.method),
         }
 
     def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:

@@ -1,5 +1,10 @@
 """Training curves of a run as a PNG: validation accuracy and training loss per epoch, with
-the curriculum stages shaded, read from the run's CSV logs."""
+the curriculum stages shaded, read from the run's CSV logs.
+
+:class:`PlotCurves` draws them when training ends, on rank zero. Figures are built with
+matplotlib's object API (``matplotlib.figure.Figure``), never through ``pyplot``, so
+importing or running the trainer leaves a notebook's backend alone.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import csv
 import logging
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
-import matplotlib
+import lightning as L
+from lightning.pytorch.callbacks import Callback
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from coconut.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +70,10 @@ def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path 
         last = max(stages)
         series = {k: {e: v for e, v in vals.items() if e <= last} for k, vals in series.items()}
         loss = series.get("train/loss_epoch") or series.get("train/loss")
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
+    from matplotlib.figure import Figure  # the object API: no pyplot, no backend change
+
+    fig = Figure(figsize=(7, 5))
+    top, bottom = fig.subplots(2, 1, sharex=True)
     for axis, values, label in (
         (top, series.get("val/acc"), "val/acc"),
         (bottom, loss, "train/loss"),
@@ -79,9 +88,7 @@ def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path 
     top.set_title(Path(run_dir).name)
     fig.tight_layout()
     out = Path(run_dir) / "curves.png"
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return out
+    return atomic_write(out, lambda handle: fig.savefig(handle, format="png", dpi=100), binary=True)
 
 
 def _shade_stages(axis, stages: dict[int, float]) -> None:
@@ -95,3 +102,28 @@ def _shade_stages(axis, stages: dict[int, float]) -> None:
             f"stage {int(stages[start])}", (start - 0.4, 1), xycoords=("data", "axes fraction"),
             va="top", fontsize=7,
         )  # fmt: skip
+
+
+class PlotCurves(Callback):
+    """Writes ``<run_dir>/curves.png`` at the end of training, on rank zero only.
+
+    Args:
+        run_dir: the run directory, whose ``csv/version_*/metrics.csv`` are read.
+        curriculum: the run's curriculum callback; when given, each epoch's stage band
+            comes from the schedule (the CSV misses an epoch a kill interrupted).
+    """
+
+    def __init__(self, run_dir: str | Path, curriculum: Any | None = None) -> None:
+        self.run_dir = Path(run_dir)
+        self.curriculum = curriculum
+
+    def on_fit_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if not trainer.is_global_zero:
+            return
+        for logger in trainer.loggers:
+            logger.save()  # flush the CSV rows of the last epoch
+        stages = None
+        if self.curriculum is not None:
+            epochs = range(max(trainer.current_epoch, 1))
+            stages = {epoch: self.curriculum.stage_at(epoch) for epoch in epochs}
+        plot_run(self.run_dir, stages)

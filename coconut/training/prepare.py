@@ -1,26 +1,42 @@
 """From loaded records to tokenized examples, with the context-length check.
 
-Examples are tokenized once per run. Before training starts, every example's longest
-training layout (over all stages the method schedules) and every evaluation prompt plus
-the generation budget must fit the model's context; otherwise training would crash part
-way, so the first offending example is named now.
+A split loaded as a ``datasets.Dataset`` is tokenized with ``Dataset.map``, whose cache
+file is keyed by a fingerprint of the data and of the tokenizer: a second run of the same
+config reads the token ids back instead of tokenizing again, and logs that it did.
+
+Before training starts, every example's longest training layout (over all stages the
+method schedules) and every evaluation prompt plus the generation budget must fit the
+model's context; otherwise training would crash part way, so the first offending example
+is named now.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
+import datasets
+from datasets.fingerprint import Hasher
 from transformers import PreTrainedTokenizerBase
 
 from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
+    Method,
+    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
     schedule_stages,
     tokenize_example,
 )
+from coconut.curriculum.examples import tokenize_batch
+
+log = logging.getLogger(__name__)
+
+TOKENIZED_FORMAT = "coconut-tokenized-v1"
+"""Part of the cache fingerprint: change it when the tokenized columns change meaning."""
+_COLUMNS = ("question_ids", "step_ids", "answer_ids")
 
 
 class ContextLengthError(ValueError):
@@ -32,9 +48,14 @@ def tokenize_split(
 ) -> tuple[list[TokenizedExample], list[str]]:
     """Tokenized examples and gold answers of one split.
 
+    A ``datasets.Dataset`` goes through :func:`tokenize_dataset` (cached); other records
+    are tokenized one by one.
+
     Raises:
         ValueError: naming ``source``, the example index and field of a malformed record.
     """
+    if isinstance(records, datasets.Dataset):
+        return tokenize_dataset(records, tokenizer, source)
     examples, answers = [], []
     for i, record in enumerate(records):
         examples.append(tokenize_example(record, tokenizer, index=i, source=source))
@@ -42,10 +63,67 @@ def tokenize_split(
     return examples, answers
 
 
+def tokenize_dataset(
+    dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase, source: str
+) -> tuple[list[TokenizedExample], list[str]]:
+    """Tokenizes ``dataset`` with ``Dataset.map``, through the ``datasets`` cache.
+
+    The cache file is named by a fingerprint of the dataset, the tokenizer and
+    :data:`TOKENIZED_FORMAT`; when it exists the tokenizer is not called and the log says
+    so. A dataset held in memory (no cache files) is tokenized every time.
+    """
+    fingerprint = tokenized_fingerprint(dataset, tokenizer)
+    batches: list[int] = []
+
+    def encode(batch: dict[str, list], indices: list[int]) -> dict[str, list]:
+        batches.append(len(indices))
+        columns = list(batch.values())
+        rows = [{key: col[i] for key, col in zip(batch, columns, strict=True)}
+                for i in range(len(indices))]  # fmt: skip
+        examples = tokenize_batch(rows, tokenizer, first_index=indices[0], source=source)
+        return {
+            "question_ids": [ex.question for ex in examples],
+            "step_ids": [ex.steps for ex in examples],
+            "answer_ids": [ex.answer for ex in examples],
+        }
+
+    tokenized = dataset.map(
+        encode,
+        batched=True,
+        with_indices=True,
+        remove_columns=[c for c in dataset.column_names if c != "answer"],
+        new_fingerprint=fingerprint,
+        desc=f"tokenizing {source}",
+    )
+    if batches:
+        log.info("tokenized %d examples of %s (cache %s)", sum(batches), source, fingerprint)
+    else:
+        log.info("tokenized %s: read from the datasets cache (%s)", source, fingerprint)
+    columns = {name: tokenized[name] for name in (*_COLUMNS, "answer")}
+    examples = [
+        TokenizedExample(question=list(q), steps=[list(s) for s in steps], answer=list(a))
+        for q, steps, a in zip(*(columns[name] for name in _COLUMNS), strict=True)
+    ]
+    return examples, list(columns["answer"])
+
+
+def tokenized_fingerprint(dataset: datasets.Dataset, tokenizer: PreTrainedTokenizerBase) -> str:
+    """The cache key of a tokenized split: the data's fingerprint and the tokenizer's state."""
+    return hashlib.sha256(
+        "\n".join([TOKENIZED_FORMAT, dataset._fingerprint, _tokenizer_state(tokenizer)]).encode()
+    ).hexdigest()[:32]
+
+
+def _tokenizer_state(tokenizer: PreTrainedTokenizerBase) -> str:
+    backend: Any = getattr(tokenizer, "backend_tokenizer", None)
+    text = backend.to_str() if backend is not None else Hasher.hash(tokenizer.get_vocab())
+    return f"{text}\neos={tokenizer.eos_token_id}"
+
+
 def check_context(
     splits: Mapping[str, Sequence[TokenizedExample]],
-    method: MethodConfig,
-    ids: SpecialIds,
+    method: Method,
+    ids: TokenIds,
     context: int | None,
     max_new_tokens: int,
     eval_stage: int | None = None,

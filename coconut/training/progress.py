@@ -14,7 +14,7 @@ from typing import Any
 import lightning as L
 from lightning.pytorch.callbacks import Callback, TQDMProgressBar
 
-from coconut.curriculum import MethodConfig, stage_for_epoch
+from coconut.training.curriculum import CurriculumCallback
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +23,11 @@ class EpochSummary(Callback):
     """Logs ``epoch N (stage k): train/loss ..., val/acc ...`` at each epoch end.
 
     Args:
-        method: the method config, for each epoch's stage.
+        curriculum: the run's curriculum callback, for each epoch's stage.
     """
 
-    def __init__(self, method: MethodConfig) -> None:
-        self.method = method
+    def __init__(self, curriculum: CurriculumCallback) -> None:
+        self.curriculum = curriculum
 
     def on_train_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if not trainer.is_global_zero or trainer.sanity_checking:
@@ -41,7 +41,7 @@ class EpochSummary(Callback):
         log.info(
             "epoch %d (stage %d, step %d): %s",
             epoch,
-            stage_for_epoch(epoch, self.method),
+            self.curriculum.stage_at(epoch),
             trainer.global_step,
             ", ".join(parts) or "no metrics",
         )

@@ -8,8 +8,7 @@ not held any more: the next run takes it over, logging whose it was.
 
 While the lock is held no other writer can be at work in the directory, so
 :func:`remove_stale_temp_files` can delete the temporary files that a killed atomic writer
-left behind (``.<name>.<random>.tmp`` files and directories, ``.model.*`` staging
-directories).
+left behind (``.<name>.<random>.tmp`` files and staging directories).
 """
 
 from __future__ import annotations
@@ -147,8 +146,10 @@ def remove_stale_temp_files(run_dir: str | Path) -> list[Path]:
     for path in root.rglob(".*"):
         name = path.name
         is_tmp_file = path.is_file() and name.endswith(".tmp")
+        # (``.<dir>.old``, the aside copy of a directory swap, is left for
+        # coconut.atomic.recover_directory)
         is_staging_dir = path.is_dir() and (
-            name.endswith(".tmp") or name.startswith((".model.", ".tokenizer-", ".staging-"))
+            name.endswith(".tmp") or name.startswith((".tokenizer-", ".staging-"))
         )
         if not (is_tmp_file or is_staging_dir):
             continue

@@ -1,10 +1,10 @@
 """Where a run's examples come from: split files, generated on first use when configured.
 
-``data.splits`` maps each split to a file read with :func:`coconut.data.load_examples`. A
-missing file is generated first when ``data.generate`` names a generator (called with
-``n=data.sizes[split]``, ``seed=data.seeds[split]`` and ``exclude``, the questions of the
-splits already there, so no question is in two splits) and written atomically, so the
-embedded default creates its data once and every later run reads the same files.
+``data.splits`` maps each split to a file read with :func:`coconut.data.load_examples`.
+Missing files are made by :func:`coconut.data.splits.make_missing_splits` (the function
+``coconut-data generate`` uses too) when ``data.generate`` names a generator, with
+``data.sizes`` and ``data.seeds`` per split, so the embedded default creates its data once
+and every later run reads the same files.
 
 Nothing is substituted silently. Generation happens only inside ``data.generated_dir``
 (where the data config says its splits are generated); a missing file anywhere else was
@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection
 from pathlib import Path
 
 import datasets
 import hydra
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json
-from coconut.data import load_examples, write_examples
+from coconut.data import load_examples
+from coconut.data.splits import make_missing_splits
 
 log = logging.getLogger(__name__)
 
@@ -40,32 +40,55 @@ def load_splits(data_cfg: DictConfig) -> dict[str, datasets.Dataset]:
     """
     if "train" not in data_cfg.splits:
         raise ValueError(f"data {data_cfg.name}: no 'train' in data.splits")
-    # Files that exist first, so that generated splits can avoid all their questions.
-    present = [s for s in data_cfg.splits if Path(data_cfg.splits[s]).is_file()]
-    loaded = {split: load_split(data_cfg, split) for split in present}
-    for split in data_cfg.splits:
-        if split not in loaded:
-            taken = {q for dataset in loaded.values() for q in dataset["question"]}
-            loaded[split] = load_split(data_cfg, split, exclude=taken)
-    return {split: loaded[split] for split in data_cfg.splits}
+    ensure_splits(data_cfg)
+    return {split: _load(data_cfg, split) for split in data_cfg.splits}
 
 
-def load_split(data_cfg: DictConfig, split: str, exclude: Collection[str] = ()) -> datasets.Dataset:
-    """One split of ``data_cfg``, generated first if missing and configured to be.
+def load_split(data_cfg: DictConfig, split: str) -> datasets.Dataset:
+    """One split of ``data_cfg``, after generating the config's missing splits."""
+    ensure_splits(data_cfg)
+    return _load(data_cfg, split)
 
-    Args:
-        data_cfg: the ``data`` config node.
-        split: split name, a key of ``data_cfg.splits``.
-        exclude: questions a generated split must not repeat (those of other splits).
+
+def ensure_splits(data_cfg: DictConfig) -> None:
+    """Makes the missing split files of ``data_cfg`` (all of them, in order).
+
+    Raises:
+        FileNotFoundError: if a file is missing and ``data.generate`` is not set.
     """
-    path = Path(data_cfg.splits[split])
-    if not path.is_file():
-        _generate(data_cfg, split, path, exclude)
-    else:
-        _check_generated(data_cfg, split, path)
-    dataset = load_examples(path)
-    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), path)
-    return dataset
+    paths = {split: Path(path) for split, path in data_cfg.splits.items()}
+    for split, path in paths.items():
+        if path.is_file():
+            _check_generated(data_cfg, split, path)
+    missing = [split for split, path in paths.items() if not path.is_file()]
+    if not missing:
+        return
+    if data_cfg.get("generate") is None:
+        split = missing[0]
+        raise FileNotFoundError(
+            f"data.splits.{split}={paths[split]}: no such file (data {data_cfg.name} is not "
+            "generated); create it (e.g. with coconut-data) or fix the path"
+        )
+    generated_dir = data_cfg.get("generated_dir")
+    for split in missing:
+        if (
+            generated_dir is not None
+            and paths[split].parent.resolve() != Path(generated_dir).resolve()
+        ):
+            raise FileNotFoundError(
+                f"data.splits.{split}={paths[split]}: no such file. Only files in "
+                f"data.generated_dir={generated_dir} are generated when missing; check the path "
+                "for a typo"
+            )
+    generate = hydra.utils.instantiate(data_cfg.generate)
+    sizes = OmegaConf.to_container(data_cfg.sizes, resolve=True)
+    seeds = OmegaConf.to_container(data_cfg.seeds, resolve=True)
+    log.info("data %s: generating the missing splits %s", data_cfg.name, missing)
+    written = make_missing_splits(paths, generate, sizes, seeds)
+    for split, path in written.items():
+        atomic_write_json(
+            meta_path(path), {"n": sizes[split], "seed": seeds[split], "split": split}
+        )
 
 
 def meta_path(path: Path) -> Path:
@@ -79,7 +102,10 @@ def _check_generated(data_cfg: DictConfig, split: str, path: Path) -> None:
     if data_cfg.get("generate") is None or not meta_file.is_file():
         return
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    wanted = {"n": data_cfg.sizes.get(split), "seed": data_cfg.seeds.get(split)}
+    wanted = {
+        "n": (data_cfg.get("sizes") or {}).get(split),
+        "seed": (data_cfg.get("seeds") or {}).get(split),
+    }
     keys = {"n": f"data.sizes.{split}", "seed": f"data.seeds.{split}"}
     for field, value in wanted.items():
         if value is not None and meta.get(field) != value:
@@ -90,24 +116,8 @@ def _check_generated(data_cfg: DictConfig, split: str, path: Path) -> None:
             )
 
 
-def _generate(data_cfg: DictConfig, split: str, path: Path, exclude: Collection[str]) -> None:
-    if data_cfg.get("generate") is None:
-        raise FileNotFoundError(
-            f"data.splits.{split}={path}: no such file (data {data_cfg.name} is not generated);"
-            f" create it (e.g. with coconut-data) or fix the path"
-        )
-    generated_dir = data_cfg.get("generated_dir")
-    if generated_dir is not None and path.parent.resolve() != Path(generated_dir).resolve():
-        raise FileNotFoundError(
-            f"data.splits.{split}={path}: no such file. Only files in data.generated_dir="
-            f"{generated_dir} are generated when missing; check the path for a typo"
-        )
-    n, seed = data_cfg.sizes[split], data_cfg.seeds[split]
-    log.info(
-        "data %s/%s: generating %d examples (seed %d) into %s", data_cfg.name, split, n, seed, path
-    )
-    generate = hydra.utils.instantiate(data_cfg.generate)
-    records = generate(n=n, seed=seed, exclude=exclude)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_examples(records, path)
-    atomic_write_json(meta_path(path), {"n": n, "seed": seed, "split": split})
+def _load(data_cfg: DictConfig, split: str) -> datasets.Dataset:
+    path = Path(data_cfg.splits[split])
+    dataset = load_examples(path)
+    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), path)
+    return dataset

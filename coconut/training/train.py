@@ -27,13 +27,8 @@ from omegaconf import DictConfig, OmegaConf
 from transformers import PreTrainedTokenizerBase
 
 from coconut.atomic import atomic_write_json, atomic_write_text
-from coconut.curriculum import (
-    MethodConfig,
-    SpecialIds,
-    TokenizedExample,
-    schedule_stages,
-    stage_for_epoch,
-)
+from coconut.curriculum import TokenIds, TokenizedExample
+from coconut.methods import Method
 from coconut.model import Coconut
 from coconut.training.checkpointing import (
     LAST,
@@ -45,8 +40,10 @@ from coconut.training.checkpointing import (
     read_checkpoint,
 )
 from coconut.training.config import accumulate_grad_batches, check_accelerator, check_config
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.divergence import FAILED_NAME, DivergenceError, DivergenceGuard
+from coconut.training.hydra_app import CONFIG_DIR
 from coconut.training.identity import (
     CHECKPOINT_KEY,
     IDENTITY_NAME,
@@ -66,7 +63,7 @@ from coconut.training.models import (
     init_weights,
 )
 from coconut.training.module import CoconutLitModule
-from coconut.training.plots import plot_run
+from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.progress import EpochSummary, QuietProgressBar
 from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
@@ -74,8 +71,6 @@ from coconut.training.sources import load_splits
 
 log = logging.getLogger(__name__)
 
-CONFIG_DIR = str(Path(__file__).resolve().parents[2] / "conf")
-"""The repository's ``conf/`` (the package is installed editable, ``pip install -e .``)."""
 
 # Config sections that must not change when a run is resumed.
 FROZEN_ON_RESUME = ("data", "model", "method", "optimizer", "scheduler", "seed")
@@ -118,7 +113,7 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
 
 
 def _train_locked(
-    cfg: DictConfig, method: MethodConfig, run_dir: Path, callbacks: list[Callback]
+    cfg: DictConfig, method: Method, run_dir: Path, callbacks: list[Callback]
 ) -> dict[str, Any]:
     resume_from = find_resume_checkpoint(cfg.resume, run_dir / "checkpoints")
     saved_identity = read_identity(run_dir)
@@ -140,6 +135,7 @@ def _train_locked(
         warmup_steps=cfg.scheduler.warmup_steps,
         max_new_tokens=cfg.eval.max_new_tokens,
     )
+    curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
     datamodule = CurriculumDataModule(
         inputs.splits,
         inputs.answers,
@@ -149,12 +145,12 @@ def _train_locked(
         eval_batch_size=cfg.data.eval_batch_size,
         seed=cfg.seed,
         num_workers=cfg.data.num_workers,
-        eval_stage=cfg.eval.stage,
+        curriculum=curriculum,
     )
-    extra = [IdentityCallback(identity), EpochSummary(method), *callbacks]
+    extra = [IdentityCallback(identity), EpochSummary(curriculum), *callbacks]
     if cfg.get("divergence", {}).get("check", True):
         extra.insert(0, DivergenceGuard())
-    trainer, best, last = _build_trainer(cfg, method, run_dir, extra, run_id)
+    trainer, best, last = _build_trainer(cfg, curriculum, run_dir, extra, run_id)
     if trainer.is_global_zero:
         if saved_identity is None:
             write_identity(run_dir, identity)
@@ -168,7 +164,7 @@ def _train_locked(
             atomic_write_json(run_dir / FAILED_NAME, {"status": "failed", "reason": str(err)})
         raise
     results = {
-        **_final_evaluation(cfg, trainer, module, datamodule, best, method, run_dir),
+        **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum, run_dir),
         "run_name": cfg.run_name,
         "run_id": run_id,
         "method": method.name,
@@ -183,7 +179,6 @@ def _train_locked(
     if trainer.is_global_zero:
         module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
         atomic_write_json(run_dir / "results.json", results)
-        plot_run(run_dir, stages=_epoch_stages(method, trainer.current_epoch))
         log.info("results in %s: %s", run_dir / "results.json", _summary(results))
     return results
 
@@ -225,27 +220,22 @@ def _in_run(path: Path, run_dir: Path) -> str:
         return str(path)
 
 
-def _epoch_stages(method: MethodConfig, epochs: int) -> dict[int, int]:
-    return {epoch: stage_for_epoch(epoch, method) for epoch in range(max(epochs, 1))}
-
-
 @dataclass
 class _RunInputs:
     """What a run trains on: the model, its tokenizer and the tokenized splits."""
 
     model: Coconut
     tokenizer: PreTrainedTokenizerBase
-    ids: SpecialIds
+    ids: TokenIds
     splits: dict[str, list[TokenizedExample]]
     answers: dict[str, list[str]]
 
 
-def _prepare(cfg: DictConfig, method: MethodConfig, run_dir: Path) -> _RunInputs:
+def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
     records = load_splits(cfg.data)
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir)
-    model, latent_ids = build_model(cfg.model, tokenizer)
-    ids = SpecialIds.from_latent_ids(latent_ids, tokenizer.eos_token_id)
+    model, ids = build_model(cfg.model, tokenizer, method.special_tokens())
     splits, answers = {}, {}
     for split, dataset in records.items():
         splits[split], answers[split] = tokenize_split(dataset, tokenizer, cfg.data.splits[split])
@@ -290,12 +280,17 @@ def _check_resumable(cfg: DictConfig, run_dir: Path) -> None:
 
 
 def _build_trainer(
-    cfg: DictConfig, method: MethodConfig, run_dir: Path, extra: list[Callback], run_id: str
+    cfg: DictConfig,
+    curriculum: CurriculumCallback,
+    run_dir: Path,
+    extra: list[Callback],
+    run_id: str,
 ) -> tuple[L.Trainer, FinalStageBest, LastCheckpoint]:
     ckpt_dir = run_dir / "checkpoints"
-    best = FinalStageBest(method, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
+    best = FinalStageBest(curriculum, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
     last = LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps)
-    callbacks: list[Callback] = [best, last, *extra]  # last.ckpt after the epoch's best
+    # last.ckpt after the epoch's best (both are Checkpoint callbacks, run last in order)
+    callbacks: list[Callback] = [curriculum, best, last, PlotCurves(run_dir, curriculum), *extra]
     loggers = build_loggers(
         cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True), run_id=run_id
     )
@@ -310,7 +305,6 @@ def _build_trainer(
         callbacks=callbacks,
         plugins=[AtomicCheckpointIO()],
         accumulate_grad_batches=accumulate_grad_batches(cfg),
-        reload_dataloaders_every_n_epochs=1,
         use_distributed_sampler=False,
     )
     return trainer, best, last
@@ -322,7 +316,7 @@ def _final_evaluation(
     module: CoconutLitModule,
     datamodule: CurriculumDataModule,
     best: FinalStageBest,
-    method: MethodConfig,
+    curriculum: CurriculumCallback,
     run_dir: Path,
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
@@ -332,13 +326,10 @@ def _final_evaluation(
             f"the best checkpoint {best_path} that {LAST} records is missing; the run cannot "
             "export it (was it deleted by hand?)"
         )
-    if cfg.eval.stage is not None:
-        stage = cfg.eval.stage
-    elif best_path:
-        stage = schedule_stages(method)[-1]
-    else:
-        stage = stage_for_epoch(max(trainer.current_epoch - 1, 0), method)
-    datamodule.eval_stage = stage
+    stage = curriculum.final_eval_stage(
+        best_checkpoint=best_path is not None, epochs_trained=trainer.current_epoch
+    )
+    curriculum.force_eval_stage(stage)
     results: dict[str, Any] = {
         "eval_stage": stage,
         "checkpoint": _in_run(Path(best_path), run_dir) if best_path else "last weights",
@@ -375,3 +366,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+__all__ = ["CONFIG_DIR", "main", "train"]

@@ -3,12 +3,12 @@
 import pytest
 from curriculum_consts import BOT, EOS, EOT, LAT, PAUSE
 
-from coconut.curriculum import SpecialIds, TokenizedExample
+from coconut.curriculum import TokenIds, TokenizedExample
 
 
 @pytest.fixture
-def ids() -> SpecialIds:
-    return SpecialIds(start_latent=BOT, latent=LAT, end_latent=EOT, pause=PAUSE, eos=EOS)
+def ids() -> TokenIds:
+    return TokenIds(start_latent=BOT, latent=LAT, end_latent=EOT, pause=PAUSE, eos=EOS)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from curriculum_consts import BOT, EOS, EOT, LAT, X
 
 from coconut.curriculum import (
     Collator,
-    MethodConfig,
     TokenizedExample,
+    build_method,
     build_prompt,
     build_sequence,
 )
@@ -58,7 +58,7 @@ def test_stage_layouts_share_their_first_latent_column(collate, ids):
         TokenizedExample([1, 2, 3, 4, 5], [[3, 3], [4]], [9, EOS]),
         TokenizedExample([1, 2, 3], [[3]], [9, EOS]),
     ]
-    method = MethodConfig(name="coconut", c_thought=1, max_latent_stage=3)
+    method = build_method(name="coconut", c_thought=1, max_latent_stage=3)
     features = [
         {"input_ids": s.input_ids, "labels": s.labels}
         for s in (build_sequence(e, 2, method, ids) for e in examples)
@@ -121,7 +121,7 @@ def test_tensors_in_and_extra_fields_passed_through(collate):
 
 
 def test_sequences_as_dicts_are_features(collate, ex, ids):
-    method = MethodConfig(name="coconut", c_thought=1, max_latent_stage=2)
+    method = build_method(name="coconut", c_thought=1, max_latent_stage=2)
     train = collate([asdict(build_sequence(ex, k, method, ids)) for k in (0, 1, 3)])
     assert train["labels"].shape == train["input_ids"].shape == (3, 12)
     assert train["n_latent"].tolist() == [0, 1, 2]

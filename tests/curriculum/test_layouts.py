@@ -9,8 +9,8 @@ from curriculum_consts import BOT, EOS, EOT, LAT, PAUSE, X
 
 from coconut.curriculum import (
     METHODS,
-    MethodConfig,
     TokenizedExample,
+    build_method,
     build_prompt,
     build_sequence,
     max_sequence_length,
@@ -139,7 +139,7 @@ CASES = [
 
 @pytest.mark.parametrize(("kwargs", "stage", "input_ids", "labels", "n_latent"), CASES)
 def test_layout(ex, ids, kwargs, stage, input_ids, labels, n_latent):
-    seq = build_sequence(ex, stage, MethodConfig(**kwargs), ids)
+    seq = build_sequence(ex, stage, build_method(**kwargs), ids)
     assert seq.input_ids == input_ids
     assert seq.labels == labels
     assert seq.n_latent == n_latent
@@ -165,7 +165,7 @@ PROMPTS = [
 
 @pytest.mark.parametrize(("kwargs", "stage", "prompt"), PROMPTS)
 def test_eval_prompt(ex, ids, kwargs, stage, prompt):
-    method = MethodConfig(**kwargs)
+    method = build_method(**kwargs)
     got = build_prompt(ex, stage, method, ids)
     assert got.input_ids == prompt
     assert got.labels == []
@@ -179,7 +179,7 @@ def test_eval_prompt(ex, ids, kwargs, stage, prompt):
 @pytest.mark.parametrize("name", METHODS)
 @pytest.mark.parametrize("stage", range(7))
 def test_labels_mask_exactly_the_prompt(ex, ids, name, stage):
-    method = MethodConfig(name=name, c_thought=2, max_latent_stage=4, icot_tokens_per_stage=3)
+    method = build_method(name=name, c_thought=2, max_latent_stage=4, icot_tokens_per_stage=3)
     seq = build_sequence(ex, stage, method, ids)
     n = seq.prompt_len
     assert len(seq.labels) == len(seq.input_ids)
@@ -195,7 +195,7 @@ def test_layout_reads_right_as_text(ids):
     words = ["Q", "?", "s1a", "s1b", "s2", "s3a", "s3b", "s3c", "###A"]
     vocab.update({i + 1: w for i, w in enumerate(words)})
     ex = TokenizedExample([1, 2], [[3, 4], [5], [6, 7, 8]], [9, EOS])
-    method = MethodConfig(name="coconut", c_thought=1, max_latent_stage=3)
+    method = build_method(name="coconut", c_thought=1, max_latent_stage=3)
     seq = build_sequence(ex, 1, method, ids)
     assert (
         " ".join(vocab[i] for i in seq.input_ids)
@@ -205,9 +205,9 @@ def test_layout_reads_right_as_text(ids):
 
 def test_negative_stage_is_rejected(ex, ids):
     with pytest.raises(ValueError, match="stage"):
-        build_sequence(ex, -1, MethodConfig(name="coconut"), ids)
+        build_sequence(ex, -1, build_method(name="coconut"), ids)
     with pytest.raises(ValueError, match="stage"):
-        build_prompt(ex, -1, MethodConfig(name="cot"), ids)
+        build_prompt(ex, -1, build_method(name="cot"), ids)
 
 
 @pytest.mark.parametrize(
@@ -223,8 +223,8 @@ def test_negative_stage_is_rejected(ex, ids):
 )
 def test_max_sequence_length(ex, ids, kwargs, longest):
     short = TokenizedExample([1], [[2]], [3, EOS])
-    assert max_sequence_length([short, ex], MethodConfig(**kwargs), ids) == longest
+    assert max_sequence_length([short, ex], build_method(**kwargs), ids) == longest
 
 
 def test_max_sequence_length_of_nothing_is_zero(ids):
-    assert max_sequence_length([], MethodConfig(name="coconut"), ids) == 0
+    assert max_sequence_length([], build_method(name="coconut"), ids) == 0

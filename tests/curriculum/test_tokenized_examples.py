@@ -1,12 +1,12 @@
-"""tokenize_example and SpecialIds against a tokenizer trained on the fly."""
+"""tokenize_example and TokenIds against a tokenizer trained on the fly."""
 
 import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-from coconut.curriculum import MethodConfig, SpecialIds, build_sequence, tokenize_example
+from coconut.curriculum import TokenIds, build_method, build_sequence, tokenize_example
 from coconut.model.tokens import END_LATENT, LATENT, PAUSE, START_LATENT
-from coconut.tokenization import train_tokenizer
+from coconut.training.tokenizer import train_tokenizer
 
 RECORD = {
     "question": "Alex is a wumpus. Every wumpus is a yumpus. Is Alex a yumpus?",
@@ -35,7 +35,7 @@ def test_no_steps(tokenizer):
 
 
 def test_special_ids_from_tokenizer(tokenizer):
-    ids = SpecialIds.from_tokenizer(tokenizer)
+    ids = TokenIds.from_tokenizer(tokenizer)
     assert tokenizer.convert_ids_to_tokens([ids.start_latent, ids.latent, ids.end_latent]) == [
         START_LATENT,
         LATENT,
@@ -47,8 +47,8 @@ def test_special_ids_from_tokenizer(tokenizer):
 
 def test_coconut_layout_decodes_to_the_expected_text(tokenizer):
     ex = tokenize_example(RECORD, tokenizer)
-    ids = SpecialIds.from_tokenizer(tokenizer)
-    method = MethodConfig(name="coconut", c_thought=2, max_latent_stage=6)
+    ids = TokenIds.from_tokenizer(tokenizer)
+    method = build_method(name="coconut", c_thought=2, max_latent_stage=6)
     seq = build_sequence(ex, 1, method, ids)
     expected = (
         RECORD["question"]
@@ -64,7 +64,7 @@ def test_special_ids_need_the_markers():
     backend.pre_tokenizer = pre_tokenizers.Whitespace()
     plain = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<eos>")
     with pytest.raises(ValueError, match="add_latent_tokens"):
-        SpecialIds.from_tokenizer(plain)
+        TokenIds.from_tokenizer(plain)
 
 
 @pytest.mark.parametrize(

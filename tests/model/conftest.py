@@ -25,5 +25,5 @@ def tokenizer_and_model(arch):
     tokenizer = make_tokenizer()
     base = tiny_base(arch, vocab=len(WORDS))
     ids = add_latent_tokens(tokenizer, base, init_token="<<")
-    model = Coconut(base, ids.latent_id, ids.start_latent_id, ids.end_latent_id, 0)
+    model = Coconut(base, ids.latent, ids.start_latent, ids.end_latent, 0)
     return tokenizer, model.eval()

@@ -6,7 +6,7 @@ from tiny_models import mixed_batch
 from torch.testing import assert_close
 from transformers import AutoTokenizer
 
-from coconut.model import Coconut, LatentTokenIds
+from coconut.model import Coconut, TokenIds
 from coconut.model.serialization import load_reference_checkpoint
 
 
@@ -25,7 +25,7 @@ def test_round_trip(tokenizer_and_model, tmp_path):
     )
     assert_close(loaded(ids).logits, model(ids).logits)
     reloaded = AutoTokenizer.from_pretrained(tmp_path / "run")
-    assert LatentTokenIds.from_tokenizer(reloaded).latent_id == model.latent_token_id
+    assert TokenIds.from_tokenizer(reloaded).latent == model.latent_token_id
 
 
 def test_overwrite_replaces_the_directory_whole(tokenizer_and_model, tmp_path):

@@ -4,13 +4,13 @@ import pytest
 import torch
 from tiny_models import WORDS, make_tokenizer, tiny_base
 
-from coconut.model import LATENT, PAUSE, START_LATENT, LatentTokenIds, add_latent_tokens
+from coconut.model import LATENT, PAUSE, START_LATENT, TokenIds, add_latent_tokens
 
 
 def test_markers_are_added_resized_and_initialised(arch):
     tokenizer, base = make_tokenizer(), tiny_base(arch, vocab=len(WORDS))
     ids = add_latent_tokens(tokenizer, base, init_token="<<")
-    assert [ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id] == [
+    assert [ids.start_latent, ids.latent, ids.end_latent, ids.pause] == [
         len(WORDS) + i for i in range(4)
     ]
     assert base.get_input_embeddings().weight.shape[0] == len(WORDS) + 4
@@ -19,7 +19,7 @@ def test_markers_are_added_resized_and_initialised(arch):
         for new in range(len(WORDS), len(WORDS) + 4):
             torch.testing.assert_close(table.weight[new], table.weight[source])
     assert tokenizer.encode(f"w1 {START_LATENT}{LATENT}{LATENT} {PAUSE}") == [
-        WORDS.index("w1"), ids.start_latent_id, ids.latent_id, ids.latent_id, ids.pause_id
+        WORDS.index("w1"), ids.start_latent, ids.latent, ids.latent, ids.pause
     ]  # fmt: skip
 
 
@@ -38,4 +38,4 @@ def test_init_token_must_be_one_token():
 
 def test_lookup_without_markers_fails_clearly():
     with pytest.raises(ValueError, match="add_latent_tokens"):
-        LatentTokenIds.from_tokenizer(make_tokenizer())
+        TokenIds.from_tokenizer(make_tokenizer())

@@ -16,6 +16,7 @@ from pathlib import Path
 from hydra import compose, initialize_config_dir
 from lightning.pytorch.callbacks import Callback
 
+import coconut.data.splits as splits_module
 import coconut.training.sources as sources
 import coconut.training.train as train_module
 from coconut.model import Coconut
@@ -88,13 +89,15 @@ def _rising_val_acc() -> None:
 def _patch(phase: str) -> None:
     _rising_val_acc()
     if phase == "data":
-        original = sources.write_examples
+        # the module that writes generated splits (coconut.data.splits since issue 7)
+        module = splits_module if hasattr(splits_module, "write_examples") else sources
+        original = module.write_examples
 
         def write_then_die(records, path, **kwargs):
             original(records, path, **kwargs)
             die()  # the first split is written, its .meta.json and the others are not
 
-        sources.write_examples = write_then_die
+        module.write_examples = write_then_die
     elif phase == "checkpoint_write":
         original_save = checkpointing.atomic_torch_save
         calls = {"n": 0}
@@ -120,7 +123,7 @@ def _patch(phase: str) -> None:
     elif phase == "export":
 
         def export_dies(self, directory, tokenizer=None):
-            Path(directory).parent.joinpath(".model.killed").mkdir(exist_ok=True)
+            Path(directory).parent.joinpath(".model.killed.tmp").mkdir(exist_ok=True)
             die()
 
         Coconut.save_pretrained = export_dies

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from coconut.curriculum import MethodConfig
+from coconut.curriculum import build_method
 from coconut.training.checkpointing import (
     AtomicCheckpointIO,
     CheckpointMismatchError,
@@ -15,6 +15,7 @@ from coconut.training.checkpointing import (
     check_weights_match,
     find_resume_checkpoint,
 )
+from coconut.training.curriculum import CurriculumCallback
 
 
 class _Explodes:
@@ -77,8 +78,8 @@ class _Trainer:
     ("cot", 0, False), ("no_curriculum", 0, False),
 ])  # fmt: skip
 def test_best_checkpoint_only_at_the_final_stage(tmp_path, name, epoch, skipped, monkeypatch):
-    method = MethodConfig(name, max_latent_stage=1, epochs_per_stage=2)
-    best = FinalStageBest(method, dirpath=tmp_path)
+    method = build_method(name=name, max_latent_stage=1, epochs_per_stage=2)
+    best = FinalStageBest(CurriculumCallback(method), dirpath=tmp_path)
     monkeypatch.setattr(
         "lightning.pytorch.callbacks.ModelCheckpoint._should_skip_saving_checkpoint",
         lambda self, trainer: False,

@@ -27,6 +27,7 @@ def run_dir(tmp_path_factory, make_records, tiny_args, compose_cfg):
     return root / "run"
 
 
+@pytest.mark.slow
 def test_eval_matches_the_runs_final_test_scores(run_dir):
     results = json.loads((run_dir / "results.json").read_text())
     scored = evaluate(_eval_cfg(f"run_dir={run_dir}", "split=test"))
@@ -38,6 +39,7 @@ def test_eval_matches_the_runs_final_test_scores(run_dir):
     assert sum(p["correct"] for p in written["predictions"]) == round(8 * scored["acc"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("stage", "latents"), [(0, 0), (1, 1), (2, 2)])
 def test_forced_stage_sets_the_latent_count(run_dir, stage, latents, tmp_path):
     out = tmp_path / "eval.json"

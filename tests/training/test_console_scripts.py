@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 def test_multirun_sweep_then_eval(tmp_path, toy_data_dir, tiny_args):
     args = [a for a in tiny_args(toy_data_dir, tmp_path / "unused") if "output_dir" not in a]
     sweep = ["-m", "method=cot,coconut", "seed=0,1", "debug=fast_dev_run",

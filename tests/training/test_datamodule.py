@@ -8,8 +8,8 @@ import pytest
 
 from coconut.curriculum import (
     Collator,
-    MethodConfig,
-    SpecialIds,
+    TokenIds,
+    build_method,
     build_prompt,
     build_sequence,
     stage_for_epoch,
@@ -22,7 +22,7 @@ from coconut.training.datamodule import CurriculumDataModule
 def setup(make_records, make_tokenizer):
     records = make_records(12, seed=0)
     tokenizer = make_tokenizer(records)
-    ids = SpecialIds.from_tokenizer(tokenizer)
+    ids = TokenIds.from_tokenizer(tokenizer)
     examples = [tokenize_example(r, tokenizer) for r in records]
     return records, examples, ids
 
@@ -41,7 +41,7 @@ def _module(setup, method, *, epoch=0, rank=0, world=1, batch=4):
 @pytest.mark.parametrize("epoch", [0, 1, 2, 3, 5])
 def test_train_batches_hold_the_stage_layouts_of_the_epoch(setup, epoch):
     _, examples, ids = setup
-    method = MethodConfig("coconut", max_latent_stage=2, epochs_per_stage=1)
+    method = build_method(name="coconut", max_latent_stage=2, epochs_per_stage=1)
     loader = _module(setup, method, epoch=epoch).train_dataloader()
     order = list(loader.sampler)
     stage = stage_for_epoch(epoch, method)
@@ -57,7 +57,7 @@ def test_train_batches_hold_the_stage_layouts_of_the_epoch(setup, epoch):
 
 
 def test_order_changes_with_the_epoch_and_repeats_with_it(setup):
-    method = MethodConfig("cot")
+    method = build_method(name="cot")
     first = list(_module(setup, method, epoch=0).train_dataloader().sampler)
     again = list(_module(setup, method, epoch=0).train_dataloader().sampler)
     other = list(_module(setup, method, epoch=1).train_dataloader().sampler)
@@ -65,7 +65,7 @@ def test_order_changes_with_the_epoch_and_repeats_with_it(setup):
 
 
 def test_uniform_mixing_is_deterministic_per_epoch(setup):
-    method = MethodConfig("coconut", max_latent_stage=3, epochs_per_stage=1, uniform_prob=1.0)
+    method = build_method(name="coconut", max_latent_stage=3, epochs_per_stage=1, uniform_prob=1.0)
     a = _module(setup, method, epoch=0).train_dataloader().dataset
     b = _module(setup, method, epoch=0).train_dataloader().dataset
     assert [a[i]["input_ids"] for i in range(12)] == [b[i]["input_ids"] for i in range(12)]
@@ -77,7 +77,7 @@ def test_uniform_mixing_is_deterministic_per_epoch(setup):
 @pytest.mark.parametrize("world", [1, 2, 3])
 def test_eval_prompts_cover_every_example_once_across_ranks(setup, world):
     _, examples, ids = setup
-    method = MethodConfig("coconut", max_latent_stage=2, epochs_per_stage=1)
+    method = build_method(name="coconut", max_latent_stage=2, epochs_per_stage=1)
     seen, lengths = [], set()
     for rank in range(world):
         loader = _module(setup, method, epoch=1, rank=rank, world=world).val_dataloader()
@@ -96,8 +96,8 @@ def test_eval_prompts_cover_every_example_once_across_ranks(setup, world):
 
 
 def test_forced_eval_stage(setup):
-    method = MethodConfig("coconut", max_latent_stage=2, epochs_per_stage=1)
+    method = build_method(name="coconut", max_latent_stage=2, epochs_per_stage=1)
     dm = _module(setup, method, epoch=0)
-    dm.eval_stage = 3
+    dm.curriculum.force_eval_stage(3)
     batch = next(iter(dm.val_dataloader()))
     assert batch["n_latent"].tolist() == [2, 2]

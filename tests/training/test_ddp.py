@@ -35,6 +35,7 @@ def _first_loss(run: Path) -> float:
 
 
 @pytest.mark.skipif(shutil.which("coconut-train") is None, reason="coconut-train not installed")
+@pytest.mark.slow
 def test_two_cpu_processes_match_one(tmp_path, make_records, tiny_args):
     data = tmp_path / "same_steps"
     data.mkdir()

@@ -37,7 +37,8 @@ def test_experiment_preset_composes(name):
     assert cfg.optimizer.weight_decay == 0.01 and cfg.trainer.max_epochs == 50
     assert cfg.data.batch_size * accumulate_grad_batches(cfg) == 128
     paper = {"gsm8k": (2, 3, 3)}.get(data, (1, 6, 5))
-    assert (method.c_thought, method.max_latent_stage, method.epochs_per_stage) == paper
+    knobs = cfg.method  # every preset carries the paper's knobs, read or not by its method
+    assert (knobs.c_thought, knobs.max_latent_stage, knobs.epochs_per_stage) == paper
     OmegaConf.to_container(cfg, resolve=True)  # every interpolation resolves
 
 
@@ -104,6 +105,7 @@ def test_fsdp_and_ddp_strategies_instantiate():
     assert _compose("trainer=ddp").trainer.strategy == "ddp"
 
 
+@pytest.mark.slow
 def test_debug_limit_runs_every_stage(tiny_cfg):
     results = train(tiny_cfg("debug=limit", "logger=none"))
     assert results["epochs"] == 4 and results["eval_stage"] == 3

@@ -64,7 +64,7 @@ def outcome(run: Path) -> dict:
         results[split].pop("sec_per_example")
     weights = load_file(run / "model" / "model.safetensors")
     leftovers = [p.name for p in run.rglob(".*") if p.name.endswith(".tmp")]
-    leftovers += [p.name for p in run.glob(".model.*")]
+    leftovers += [p.name for p in run.glob(".model.*.tmp")]
     return {
         "results": results,
         "weights": {k: v.tolist() for k, v in weights.items()},

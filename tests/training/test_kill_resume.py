@@ -37,6 +37,7 @@ def _weights(run: Path) -> dict[str, torch.Tensor]:
     return torch.load(run / "checkpoints/last.ckpt", weights_only=True)["state_dict"]
 
 
+@pytest.mark.slow
 def test_sigkilled_run_resumes_with_the_same_command(
     tmp_path, toy_data_dir, tiny_args, compose_cfg
 ):

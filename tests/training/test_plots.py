@@ -1,6 +1,10 @@
 """Training curves read from a run's CSV logs and drawn to curves.png."""
 
-from coconut.training.plots import plot_run, read_epoch_metrics
+import subprocess
+import sys
+from types import SimpleNamespace
+
+from coconut.training.plots import PlotCurves, plot_run, read_epoch_metrics
 
 HEADER = "curriculum/stage,epoch,step,train/loss,val/acc\n"
 
@@ -29,3 +33,29 @@ def test_plot_written_only_when_there_are_metrics(tmp_path):
     out = plot_run(tmp_path)
     assert out == tmp_path / "curves.png"
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_importing_the_trainer_leaves_the_matplotlib_backend_alone():
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import coconut.training.train; "
+        "import coconut.training.plots; print(matplotlib.get_backend())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["svg"]
+
+
+class _Logger:
+    def __init__(self) -> None:
+        self.saved = 0
+
+    def save(self) -> None:
+        self.saved += 1
+
+
+def test_the_callback_plots_on_rank_zero_only(tmp_path):
+    write_metrics(tmp_path, 0, ["0,0,1,2.0,\n", "0,0,1,,0.5\n"])
+    logger = _Logger()
+    PlotCurves(tmp_path).on_fit_end(SimpleNamespace(is_global_zero=False, loggers=[logger]), None)
+    assert not (tmp_path / "curves.png").exists() and logger.saved == 0
+    PlotCurves(tmp_path).on_fit_end(SimpleNamespace(is_global_zero=True, loggers=[logger]), None)
+    assert (tmp_path / "curves.png").is_file() and logger.saved == 1

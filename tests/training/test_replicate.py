@@ -25,6 +25,7 @@ def test_dry_run_lists_every_row_of_both_datasets(script, capsys):
     assert "coconut-train experiment=prosqa_no_thought model=gpt2 seed=0" in lines[-1]
 
 
+@pytest.mark.slow
 def test_tiny_sweep_trains_and_tabulates(script, tmp_path):
     args = ["--tiny", "--datasets", "prontoqa", "--methods", "cot", "coconut",
             "--log-dir", str(tmp_path), "--tiny-sizes", "24", "8", "8",

@@ -88,11 +88,11 @@ def test_stale_temp_files_and_staging_dirs_are_removed(tmp_path):
     stale = [run / "checkpoints" / ".last.ckpt.abc123.tmp", run / ".results.json.x.tmp"]
     for path in stale:
         path.write_bytes(b"half")
-    (run / ".model.q1w2e3").mkdir()
-    (run / ".model.q1w2e3" / "model.safetensors").write_bytes(b"half")
+    (run / ".model.q1w2e3.tmp").mkdir()
+    (run / ".model.q1w2e3.tmp" / "model.safetensors").write_bytes(b"half")
     keep = [run / "checkpoints" / "last.ckpt", run / ".lock.json", run / "results.json"]
     for path in keep:
         path.write_bytes(b"ok")
     removed = remove_stale_temp_files(run)
-    assert sorted(removed) == sorted([*stale, run / ".model.q1w2e3"])
+    assert sorted(removed) == sorted([*stale, run / ".model.q1w2e3.tmp"])
     assert all(p.exists() for p in keep) and not any(p.exists() for p in stale)

@@ -29,6 +29,7 @@ def _metric_rows(run_dir: Path) -> list[dict]:
     return list(csv.DictReader(path.open()))
 
 
+@pytest.mark.slow
 def test_staged_run_writes_results_config_checkpoints_and_metrics(tiny_cfg, tmp_path):
     cfg = tiny_cfg("logger=csv", "trainer.max_epochs=4", "optimizer.lr=3e-3")
     results = train(cfg)
@@ -77,6 +78,7 @@ def _final_state(run: Path) -> dict:
 # 4 batches (steps) an epoch, last.ckpt every 3 steps: the crash at step 7 resumes from step 6
 # (mid epoch 1, stage 0), the one at step 10 from step 9 (mid epoch 2, just after the
 # optimizer reset of stage 1).
+@pytest.mark.slow
 @pytest.mark.parametrize(("crash_step", "saved_step"), [(7, 6), (10, 9)])
 def test_killed_run_resumes_to_the_same_weights(tiny_cfg, tmp_path, crash_step, saved_step):
     reference = train(tiny_cfg(*RESUME, f"paths.output_dir={tmp_path / 'ref'}"))
@@ -102,6 +104,7 @@ def test_killed_run_resumes_to_the_same_weights(tiny_cfg, tmp_path, crash_step, 
     }
 
 
+@pytest.mark.slow
 def test_resume_refuses_a_changed_config(tiny_cfg):
     with pytest.raises(RuntimeError, match="simulated crash"):
         train(tiny_cfg(*RESUME), callbacks=[_Crash(5)])
@@ -116,6 +119,7 @@ def test_sequences_longer_than_the_context_fail_early(tiny_cfg):
         train(tiny_cfg("model.arch.n_positions=48"))
 
 
+@pytest.mark.slow
 def test_init_from_a_checkpoint_and_a_mismatched_one(tiny_cfg, tmp_path):
     first = tmp_path / "first"
     train(tiny_cfg("debug=fast_dev_run", f"paths.output_dir={first}"))
@@ -139,6 +143,7 @@ def test_init_from_a_checkpoint_and_a_mismatched_one(tiny_cfg, tmp_path):
                        f"paths.output_dir={tmp_path / 'third'}"))  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "reset", "adam_steps"),
     [("coconut", "true", 4), ("coconut", "false", 16), ("cot", "true", 16)],

@@ -8,7 +8,7 @@ from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
 from coconut.model import add_latent_tokens
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.tokenization import (
+from coconut.training.tokenizer import (
     MIN_VOCAB_SIZE,
     load_or_train_tokenizer,
     record_texts,
@@ -116,6 +116,6 @@ def test_add_latent_tokens_reuses_the_markers(tokenizer):
     )
     before = model.get_input_embeddings().weight.detach().clone()
     ids = add_latent_tokens(tokenizer, model)
-    assert (ids.start_latent_id, ids.latent_id, ids.end_latent_id, ids.pause_id) == (1, 2, 3, 4)
+    assert (ids.start_latent, ids.latent, ids.end_latent, ids.pause) == (1, 2, 3, 4)
     assert len(tokenizer) == before.shape[0]
     torch.testing.assert_close(model.get_input_embeddings().weight, before)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
-from coconut.curriculum.examples import check_record
+from coconut.atomic import atomic_files_into
+from coconut.curriculum.text_format import record_texts as _record_pieces
+from coconut.data.schema import check_record
 from coconut.model.tokens import SPECIAL_TOKENS
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,7 @@ def record_texts(records: Iterable[Mapping]) -> Iterator[str]:
     """The texts of ``{question, steps, answer}`` records, in the training text format."""
     for i, record in enumerate(records):
         check_record(record, i)
-        yield record["question"] + "\n"
-        yield from (step + "\n" for step in record["steps"])
-        yield "### " + record["answer"]
+        yield from _record_pieces(record)
 
 
 def load_or_train_tokenizer(
@@ -117,13 +116,9 @@ def load_or_train_tokenizer(
 def save_tokenizer(tokenizer: PreTrainedTokenizerFast, out_dir: str | os.PathLike) -> None:
     """Saves ``tokenizer`` into ``out_dir`` so that a crash never leaves it half-written.
 
-    Every file is written in a temporary directory beside ``out_dir`` and moved in with
-    ``os.replace``; ``tokenizer.json``, whose presence marks a saved tokenizer, goes last.
+    Every file is written in a temporary directory inside ``out_dir`` and moved in with
+    :func:`coconut.atomic.atomic_files_into`; ``tokenizer.json``, whose presence marks a
+    saved tokenizer, goes last.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".tokenizer-") as tmp:
+    with atomic_files_into(out_dir, last=_TOKENIZER_FILE) as tmp:
         tokenizer.save_pretrained(tmp)
-        names = sorted(os.listdir(tmp), key=lambda name: name == _TOKENIZER_FILE)
-        for name in names:
-            os.replace(Path(tmp) / name, out_dir / name)

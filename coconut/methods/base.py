@@ -1,0 +1,107 @@
+"""The :class:`Method` base class and the :class:`Layout` every method produces.
+
+A method is a frozen dataclass whose fields are exactly the config fields it reads. It
+declares its stages (:meth:`Method.stages`), the stage of each epoch, optional stage
+mixing, its layout of an example at a stage and the extra tokens it needs. Field values
+are checked in ``__post_init__`` by the checks each field carries in its metadata (see
+:mod:`coconut.methods.fields`), so a bad value fails with ``method <field>: ...``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, ClassVar
+
+from coconut.methods.fields import check_field, flag
+
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One example laid out for one stage.
+
+    Attributes:
+        prompt: the eval prompt: the question plus the markers and thoughts the method
+            puts before the remaining language.
+        continuation: the remaining language and the answer (with eos); the training
+            labels are exactly these ids.
+        n_latent: number of ``<|latent|>`` thoughts (counted as generated tokens).
+    """
+
+    prompt: list[int]
+    continuation: list[int]
+    n_latent: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Method:
+    """Base of every training method; subclasses are registered with ``@register``.
+
+    Class attributes:
+        name: the registry key (``method.name`` in the config).
+        uses_latents: whether layouts hold ``<|latent|>`` tokens fed back as hidden states.
+
+    Attributes:
+        reset_optimizer_on_stage: build a fresh optimizer whenever the stage changes.
+    """
+
+    name: ClassVar[str]
+    uses_latents: ClassVar[bool] = False
+    reset_optimizer_on_stage: bool = flag(True)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            check_field(f, getattr(self, f.name))
+
+    # -- schedule ---------------------------------------------------------------------
+    def stages(self) -> tuple[int, ...]:
+        """Every stage the schedule trains, in order (default: stage 0 only)."""
+        return (0,)
+
+    def stage_for_epoch(self, epoch: int) -> int:
+        """The stage trained at ``epoch`` (0-based); the first stage by default.
+
+        Raises:
+            ValueError: if ``epoch`` is negative.
+        """
+        check_epoch(epoch)
+        return self.stages()[0]
+
+    @property
+    def final_stage(self) -> int:
+        """The last stage the schedule trains."""
+        return self.stages()[-1]
+
+    @property
+    def num_stages(self) -> int:
+        """Number of stages the schedule trains."""
+        return len(self.stages())
+
+    def stage_changed(self, epoch: int) -> bool:
+        """Whether ``epoch`` is the first epoch of a new stage (never true at epoch 0)."""
+        if epoch <= 0:
+            return False
+        return self.stage_for_epoch(epoch) != self.stage_for_epoch(epoch - 1)
+
+    def sample_stage(self, ex: TokenizedExample, stage: int, rng: random.Random) -> int:
+        """The stage to build ``ex`` for after stage mixing; no mixing by default."""
+        return stage
+
+    # -- layout -------------------------------------------------------------------------
+    def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
+        """The prompt, continuation and latent count of ``ex`` at ``stage``."""
+        raise NotImplementedError(f"method {self.name} does not define layout()")
+
+    def special_tokens(self) -> tuple[str, ...]:
+        """Tokens beyond the four markers that the tokenizer and embeddings must hold."""
+        return ()
+
+
+def check_epoch(epoch: int) -> None:
+    """Raises ``ValueError`` for a negative epoch."""
+    if epoch < 0:
+        raise ValueError(f"epoch must be >= 0, got {epoch}")

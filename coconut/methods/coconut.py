@@ -1,0 +1,40 @@
+"""``coconut``: Chain of Continuous Thought, the paper's method.
+
+At stage ``k`` the first ``k`` reasoning steps become ``k * c_thought`` latent thoughts
+between ``<|start-latent|>`` and ``<|end-latent|>``; past ``max_latent_stage`` every
+language step is gone (see :func:`~coconut.methods.common.num_thoughts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from coconut.methods import fields
+from coconut.methods.base import Layout
+from coconut.methods.common import StageMixing, StepCurriculum, Thoughts, marked, num_thoughts
+from coconut.methods.registry import register
+
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class Coconut(StepCurriculum, StageMixing, Thoughts):
+    """Prompt: question, bot, ``n`` latents, eot. Continuation: steps left, answer.
+
+    Attributes:
+        pad_latent_to_max: past ``max_latent_stage``, use ``max_latent_stage * c_thought``
+            thoughts for every example.
+    """
+
+    name: ClassVar[str] = "coconut"
+    uses_latents: ClassVar[bool] = True
+    pad_latent_to_max: bool = fields.pad_latent_to_max()
+
+    def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
+        n = num_thoughts(ex, stage, self.c_thought, self.max_latent_stage, self.pad_latent_to_max)
+        prompt = marked(ex.question, [ids.latent] * n, ids)
+        return Layout(prompt, self.remaining_steps(ex, stage) + ex.answer, n)

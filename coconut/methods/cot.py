@@ -1,0 +1,25 @@
+"""``cot``: language chain of thought, the question then every step then the answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from coconut.methods.base import Layout, Method
+from coconut.methods.common import flat
+from coconut.methods.registry import register
+
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class CoT(Method):
+    """Prompt: question. Continuation: every step, answer. One stage."""
+
+    name: ClassVar[str] = "cot"
+
+    def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
+        return Layout(list(ex.question), flat(ex.steps) + ex.answer, 0)

@@ -1,0 +1,26 @@
+"""``no_thought``: Coconut's curriculum of removing steps, with no thoughts at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from coconut.methods.base import Layout
+from coconut.methods.common import StageMixing, StepCurriculum, marked
+from coconut.methods.registry import register
+
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class NoThought(StepCurriculum, StageMixing):
+    """Prompt: question, bot, eot. Continuation: steps left at the stage, answer."""
+
+    name: ClassVar[str] = "no_thought"
+
+    def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
+        prompt = marked(ex.question, [], ids)
+        return Layout(prompt, self.remaining_steps(ex, stage) + ex.answer, 0)

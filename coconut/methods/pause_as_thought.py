@@ -1,0 +1,29 @@
+"""``pause_as_thought``: Coconut's curriculum with ``<|pause|>`` tokens as the thoughts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from coconut.methods import fields
+from coconut.methods.base import Layout
+from coconut.methods.common import StageMixing, StepCurriculum, Thoughts, marked, num_thoughts
+from coconut.methods.registry import register
+
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class PauseAsThought(StepCurriculum, StageMixing, Thoughts):
+    """As coconut, with pause tokens instead of latents (no hidden-state feedback)."""
+
+    name: ClassVar[str] = "pause_as_thought"
+    pad_latent_to_max: bool = fields.pad_latent_to_max()
+
+    def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
+        n = num_thoughts(ex, stage, self.c_thought, self.max_latent_stage, self.pad_latent_to_max)
+        prompt = marked(ex.question, [ids.pause] * n, ids)
+        return Layout(prompt, self.remaining_steps(ex, stage) + ex.answer, 0)

@@ -1,0 +1,28 @@
+"""``pause_token``: a fixed run of ``<|pause|>`` tokens between question and answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from coconut.methods import fields
+from coconut.methods.base import Layout
+from coconut.methods.common import Thoughts
+from coconut.methods.registry import register
+
+if TYPE_CHECKING:
+    from coconut.curriculum.examples import TokenizedExample
+    from coconut.model.tokens import TokenIds
+
+
+@register
+@dataclass(frozen=True, kw_only=True)
+class PauseToken(Thoughts):
+    """Prompt: question, ``max_latent_stage * c_thought`` pauses. Continuation: answer."""
+
+    name: ClassVar[str] = "pause_token"
+    max_latent_stage: int = fields.max_latent_stage()
+
+    def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
+        pauses = [ids.pause] * (self.max_latent_stage * self.c_thought)
+        return Layout([*ex.question, *pauses], list(ex.answer), 0)
