@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -13,18 +14,25 @@ from coconut.training.prepare import tokenize_split
 LOGGER = "coconut.training.prepare"
 
 
-def write_toy_split(path, n, seed=0):
-    from conftest import toy_records, write_records
+@pytest.fixture
+def write_toy_split(make_records):
+    """Writes ``n`` toy records to ``path``; returns the path and the records."""
 
-    records = toy_records(n, seed=seed)
-    return write_records(records, path), records
+    def write(path, n, seed=0):
+        records = make_records(n, seed=seed)
+        path.write_text(json.dumps(records))
+        return path, records
+
+    return write
 
 
 def _load(path, cache_dir):
     return load_examples(path, cache_dir=str(cache_dir))
 
 
-def test_second_run_reads_the_tokenized_split_from_the_cache(tmp_path, make_tokenizer, caplog):
+def test_second_run_reads_the_tokenized_split_from_the_cache(
+    tmp_path, make_tokenizer, caplog, write_toy_split
+):
     path, records = write_toy_split(tmp_path / "train.json", 20)
     tokenizer = make_tokenizer(records)
     expected = [tokenize_example(r, tokenizer) for r in records]
@@ -42,7 +50,9 @@ def test_second_run_reads_the_tokenized_split_from_the_cache(tmp_path, make_toke
     assert answers == answers_again == [r["answer"] for r in records]
 
 
-def test_another_tokenizer_or_file_misses_the_cache(tmp_path, make_tokenizer, caplog):
+def test_another_tokenizer_or_file_misses_the_cache(
+    tmp_path, make_tokenizer, caplog, write_toy_split
+):
     path, records = write_toy_split(tmp_path / "train.json", 12)
     tokenize_split(_load(path, tmp_path / "cache"), make_tokenizer(records), str(path))
     other = make_tokenizer(records[:4])
