@@ -71,15 +71,25 @@ def test_a_run_on_a_locked_directory_fails_before_any_work(tiny_cfg, tmp_path):
 def test_two_identical_commands_at_once_one_trains_one_stops(tmp_path, toy_data_dir, tiny_args):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     cmd = [sys.executable, "-m", "coconut.training.train",
-           *tiny_args(toy_data_dir, tmp_path / "run"), "trainer.max_epochs=3"]  # fmt: skip
-    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(2)]  # fmt: skip
-    outcomes = sorted((p.wait(timeout=300), p.stderr.read()) for p in procs)
-    (ok, _), (failed, stderr) = outcomes
-    assert ok == 0 and failed == 1, stderr[-2000:]
-    assert stderr.startswith("error: run directory") and "is in use by PID" in stderr
-    assert len(stderr.strip().splitlines()) == 2  # one line and the hint, no traceback
-    assert (tmp_path / "run" / "results.json").is_file()
+           *tiny_args(toy_data_dir, tmp_path / "run"), "trainer.max_epochs=500"]  # fmt: skip
+    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while (read_holder(tmp_path / "run") or {}).get("pid") != first.pid:
+            assert first.poll() is None and time.monotonic() < deadline, "first run never locked"
+            time.sleep(0.05)
+        second = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+        assert first.poll() is None  # still training: the two really overlapped
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    assert second.returncode == 1, second.stderr[-2000:]
+    assert second.stderr.splitlines() == [
+        f"error: run directory {tmp_path / 'run'} is in use by PID {first.pid} on "
+        f"{socket.gethostname()} since {read_holder(tmp_path / 'run')['started']}; wait for it "
+        "to finish, or pick another run_name= / paths.output_dir=",
+        "(set HYDRA_FULL_ERROR=1 to see the full traceback)",
+    ]  # one line and the hint, no traceback
 
 
 def test_stale_temp_files_and_staging_dirs_are_removed(tmp_path):
