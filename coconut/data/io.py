@@ -89,11 +89,21 @@ def read_records(path: str | Path) -> list[Any]:
     """Decode a ``.json`` list or a ``.jsonl`` file, without checking the records.
 
     Raises:
-        DataValidationError: for malformed JSON, naming the example it is in.
+        DataValidationError: for malformed JSON, naming the example it is in, or bytes
+            that are not UTF-8, naming their offset.
         FileNotFoundError: if the file does not exist.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        message = (
+            f"not UTF-8 text: byte 0x{data[err.start]:02x} at byte offset {err.start} "
+            f"(line {line}) cannot be decoded ({err.reason}); re-encode the file as UTF-8"
+        )
+        raise DataValidationError([Problem(None, None, message, str(path))]) from None
     if path.suffix == ".jsonl":
         return _read_json_lines(text, str(path))
     return _read_json_list(text, str(path))

@@ -11,18 +11,27 @@ either the old checkpoint or the new one.
 checkpoints by ``val/acc`` among the epochs the curriculum callback says train the
 method's final stage (an early chain-of-thought epoch is not a model of the method being
 trained).
+
+The two are kept consistent under a kill at any instant: ``last.ckpt`` is written *after*
+the best checkpoint of the same epoch (both are ``Checkpoint`` callbacks, which Lightning
+runs last and in list order), and a superseded best checkpoint is deleted only once a
+``last.ckpt`` that no longer names it is on disk. So the best checkpoint that ``last.ckpt``
+records always exists. Paths are stored relative to the checkpoint directory, so a moved or
+copied run directory still finds its own checkpoints; best checkpoints that ``last.ckpt``
+does not know (written just before a kill) are deleted when the run starts again.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 import lightning as L
 import torch
 from lightning.fabric.utilities.types import _PATH
-from lightning.pytorch.callbacks import Callback, ModelCheckpoint
+from lightning.pytorch.callbacks import Checkpoint, ModelCheckpoint
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from coconut.atomic import atomic_torch_save
@@ -31,6 +40,7 @@ from coconut.training.curriculum import CurriculumCallback
 log = logging.getLogger(__name__)
 
 LAST = "last.ckpt"
+BEST_GLOB = "best-*.ckpt"
 
 
 class CheckpointMismatchError(ValueError):
@@ -56,11 +66,16 @@ def _is_local(path: _PATH) -> bool:
     return "://" not in text or text.startswith("file://")
 
 
-class LastCheckpoint(Callback):
+class LastCheckpoint(Checkpoint):
     """Writes ``<dirpath>/last.ckpt`` at each epoch end and every n optimizer steps.
 
     Mid-epoch saves are skipped on an epoch's last batch (the epoch-end save follows),
-    so a resumed run never starts inside an epoch that has already ended.
+    so a resumed run never starts inside an epoch that has already ended. Put it after
+    :class:`FinalStageBest` in the callback list: it then saves after the best checkpoint
+    of the epoch, and lets that callback delete the checkpoints it superseded.
+
+    Its state also carries the training seconds of every launch so far, so that a
+    resumed run reports the whole training time.
 
     Args:
         dirpath: checkpoint directory.
@@ -73,6 +88,23 @@ class LastCheckpoint(Callback):
         self.path = Path(dirpath) / LAST
         self.every_n_train_steps = every_n_train_steps
         self._saved_step = -1
+        self._seconds_before = 0.0
+        self._started: float | None = None
+
+    @property
+    def train_seconds(self) -> float:
+        """Seconds spent in ``fit`` over every launch of the run (this one included)."""
+        running = time.perf_counter() - self._started if self._started is not None else 0.0
+        return self._seconds_before + running
+
+    def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        self._started = time.perf_counter()
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"train_seconds": self.train_seconds}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self._seconds_before = float(state_dict.get("train_seconds", 0.0))
 
     def on_train_batch_end(self, trainer: L.Trainer, *args: Any) -> None:
         n, step = self.every_n_train_steps, trainer.global_step
@@ -90,6 +122,9 @@ class LastCheckpoint(Callback):
             return
         trainer.save_checkpoint(self.path, weights_only=False)
         self._saved_step = trainer.global_step
+        for callback in trainer.checkpoint_callbacks:
+            if isinstance(callback, FinalStageBest):
+                callback.remove_superseded(trainer)
         log.debug("saved %s at step %d", self.path, trainer.global_step)
 
 
@@ -109,11 +144,97 @@ class FinalStageBest(ModelCheckpoint):
         kwargs.setdefault("save_last", False)
         super().__init__(**kwargs)
         self.curriculum = curriculum
+        self._superseded: list[str] = []
 
     def _should_skip_saving_checkpoint(self, trainer: L.Trainer) -> bool:
         if not self.curriculum.is_final_stage(trainer.current_epoch):
             return True
         return super()._should_skip_saving_checkpoint(trainer)
+
+    # -- deletion waits for last.ckpt ------------------------------------------------
+    def _remove_checkpoint(self, trainer: L.Trainer, filepath: str) -> None:
+        self._superseded.append(filepath)
+
+    def remove_superseded(self, trainer: L.Trainer) -> None:
+        """Deletes the checkpoints superseded before the ``last.ckpt`` just written."""
+        pending, self._superseded = self._superseded, []
+        for filepath in pending:
+            if filepath not in self.best_k_models:
+                super()._remove_checkpoint(trainer, filepath)
+
+    def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        """Deletes best checkpoints that the restored state does not know (kill leftovers)."""
+        if not trainer.is_global_zero or not self.dirpath or not Path(self.dirpath).is_dir():
+            return
+        known = {Path(p).name for p in self.best_k_models}
+        for path in Path(self.dirpath).glob(BEST_GLOB):
+            if path.name not in known:
+                log.info("removing %s: written before a kill, not recorded in %s", path, LAST)
+                path.unlink(missing_ok=True)
+
+    # -- paths relative to the checkpoint directory ------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        state["dirpath"] = "."
+        for key in ("best_model_path", "kth_best_model_path", "last_model_path"):
+            state[key] = _relative(state.get(key) or "", self.dirpath)
+        state["best_k_models"] = {
+            _relative(p, self.dirpath): v for p, v in state.get("best_k_models", {}).items()
+        }
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        old_dir = state.get("dirpath")
+        if old_dir not in (".", None):  # a checkpoint written with absolute paths
+            log.info("checkpoint paths recorded under %s; using %s", old_dir, self.dirpath)
+        state["dirpath"] = self.dirpath
+        for key in ("best_model_path", "kth_best_model_path", "last_model_path"):
+            state[key] = _here(state.get(key) or "", self.dirpath)
+        best_k = {_here(p, self.dirpath): v for p, v in state.get("best_k_models", {}).items()}
+        missing = [p for p in best_k if not Path(p).is_file()]
+        for path in missing:  # only checkpoints of older versions can lack their best file
+            log.warning("best checkpoint %s recorded in %s is missing: forgetting it", path, LAST)
+            del best_k[path]
+        state["best_k_models"] = best_k
+        if state["best_model_path"] in missing:
+            state["best_model_path"] = _best_of(best_k, self.mode)
+            state["best_model_score"] = best_k.get(state["best_model_path"])
+        if state["kth_best_model_path"] in missing:
+            state["kth_best_model_path"] = _best_of(best_k, "min" if self.mode == "max" else "max")
+            state["kth_value"] = best_k.get(state["kth_best_model_path"], state.get("kth_value"))
+        super().load_state_dict(state)
+
+
+def _relative(path: str, dirpath: str | None) -> str:
+    """``path`` relative to ``dirpath`` when it lies inside it."""
+    if not path or not dirpath:
+        return path
+    try:
+        return str(Path(path).resolve().relative_to(Path(dirpath).resolve()))
+    except ValueError:
+        return path
+
+
+def _here(path: str, dirpath: str | None) -> str:
+    """A recorded checkpoint path resolved in ``dirpath``: relative paths, and absolute ones
+    from a directory that has since moved (same file name), land in ``dirpath``."""
+    if not path or not dirpath:
+        return path
+    if not Path(path).is_absolute():
+        return str(Path(dirpath) / path)
+    if Path(path).parent.resolve() != Path(dirpath).resolve() and (
+        (Path(dirpath) / Path(path).name).is_file() or not Path(path).is_file()
+    ):
+        return str(Path(dirpath) / Path(path).name)
+    return path
+
+
+def _best_of(scores: dict[str, Any], mode: str) -> str:
+    if not scores:
+        return ""
+    pick = max if mode == "max" else min
+    return pick(scores, key=lambda p: float(scores[p]))
 
 
 def find_resume_checkpoint(resume: str | bool | None, ckpt_dir: Path) -> Path | None:
@@ -176,10 +297,26 @@ def check_weights_match(
 
 def lightning_state_dict(path: Path) -> dict[str, torch.Tensor]:
     """The ``state_dict`` of a Lightning checkpoint, loaded with ``weights_only=True``."""
+    return read_checkpoint(path)["state_dict"]
+
+
+def read_checkpoint(path: Path) -> dict[str, Any]:
+    """A Lightning checkpoint, loaded with ``weights_only=True``.
+
+    Raises:
+        CheckpointMismatchError: if the file is empty, unreadable or not a Lightning
+            checkpoint, with the reason.
+    """
+    if Path(path).is_file() and Path(path).stat().st_size == 0:
+        raise CheckpointMismatchError(
+            f"checkpoint {path} is empty (0 bytes), so it cannot be resumed from; delete it "
+            "(and start afresh) or pass resume=<an intact checkpoint>"
+        )
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:
-        raise CheckpointMismatchError(f"cannot read checkpoint {path}: {err}") from err
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CheckpointMismatchError(f"cannot read checkpoint {path}: {reason}") from err
     if "state_dict" not in checkpoint:
         raise CheckpointMismatchError(f"{path} is not a Lightning checkpoint (no 'state_dict')")
-    return checkpoint["state_dict"]
+    return checkpoint

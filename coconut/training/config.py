@@ -10,6 +10,33 @@ from __future__ import annotations
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.methods import Method, build_method
+from coconut.training.config_types import FINISHED_POLICIES, TYPED_KEYS, check_types
+
+__all__ = [
+    "FINISHED_POLICIES",
+    "TYPED_KEYS",
+    "accumulate_grad_batches",
+    "check_accelerator",
+    "check_config",
+    "check_types",
+    "method_config",
+    "world_size",
+]
+
+
+def check_accelerator(cfg: DictConfig) -> None:
+    """Fails early when ``trainer.accelerator`` asks for a device this machine lacks."""
+    wanted = str(cfg.trainer.get("accelerator", "auto")).lower()
+    if wanted not in ("gpu", "cuda", "mps"):
+        return
+    import torch
+
+    available = torch.backends.mps.is_available() if wanted == "mps" else torch.cuda.is_available()
+    if not available:
+        raise ValueError(
+            f"trainer.accelerator={wanted}: no {wanted.upper()} on this machine; "
+            "use trainer=default (CPU) or run on a machine with one"
+        )
 
 
 def method_config(cfg: DictConfig) -> Method:
@@ -25,6 +52,7 @@ def check_config(cfg: DictConfig) -> Method:
             preset requires one, bad batch sizes or an effective batch size that the batch
             size and device count do not divide.
     """
+    check_types(cfg)
     method = method_config(cfg)
     if cfg.get("require_init_from") and not cfg.get("init_from"):
         raise ValueError(

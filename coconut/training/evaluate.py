@@ -18,9 +18,11 @@ lists the skipped indices in the results.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,6 @@ from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
 from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.hydra_app import hydra_entry
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import ContextLengthError, tokenize_split
@@ -56,18 +57,29 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         ValueError: for a split the run does not have or a checkpoint that does not match.
     """
     run_dir = Path(cfg.run_dir)
+    if not run_dir.is_dir():
+        raise FileNotFoundError(f"run_dir={run_dir}: no such directory")
     config_path = run_dir / "config.yaml"
     if not config_path.is_file():
         raise FileNotFoundError(f"run_dir={run_dir}: no config.yaml (not a coconut-train run)")
+    if cfg.split_path and not Path(cfg.split_path).is_file():
+        raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
     run_cfg = OmegaConf.load(config_path)
     method = method_config(run_cfg)
+    stage = _stage(cfg, method, run_dir)  # before any loading: a bad stage fails at once
+    with _log_to_file(run_dir / "eval" / "eval.log"):
+        return _evaluate(cfg, run_cfg, run_dir, method, stage)
+
+
+def _evaluate(
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, method: Any, stage: int
+) -> dict[str, Any]:
     L.seed_everything(cfg.seed)
     model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
     _warn_zero_best(cfg, run_dir)
     ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
     source = _source(cfg, run_cfg)
     examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, source)
-    stage = _stage(cfg, method, run_dir)
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
     screen = screen_prompts(
         examples, method, ids, tokenizer, context_length(model), max_new, stage, source
@@ -215,6 +227,21 @@ def _warn_zero_best(cfg: DictConfig, run_dir: Path) -> None:
         )
 
 
+@contextlib.contextmanager
+def _log_to_file(path: Path) -> Iterator[None]:
+    """Also logs to ``path`` while the block runs (the run directory exists by now)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+
+
 def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
@@ -252,9 +279,33 @@ def _source(cfg: DictConfig, run_cfg: DictConfig) -> str:
 
 
 def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
+    """The stage of the prompts: ``stage``, or ``latents`` / c_thought, or the run's."""
+    last = method.final_stage
+    latents = cfg.get("latents")
+    if latents is not None and cfg.stage is not None:
+        raise ValueError("stage and latents: give one of them, not both")
+    if latents is not None:
+        per_stage = int(getattr(method, "c_thought", 1))
+        if not isinstance(latents, int) or latents < 0 or latents % per_stage:
+            raise ValueError(
+                f"latents: must be a multiple of method.c_thought={per_stage} (>= 0), "
+                f"got {latents!r}"
+            )
+        stage = latents // per_stage
+        if stage > last:
+            raise ValueError(
+                f"latents={latents}: the run trains at most {last * per_stage} latent "
+                f"thoughts (stage {last})"
+            )
+        return stage
     if cfg.stage is not None:
-        if cfg.stage < 0:
-            raise ValueError(f"stage: must be >= 0, got {cfg.stage}")
+        if not isinstance(cfg.stage, int) or cfg.stage < 0:
+            raise ValueError(f"stage: must be an int >= 0, got {cfg.stage!r}")
+        if cfg.stage > last:
+            raise ValueError(
+                f"stage={cfg.stage}: past the run's last stage ({last}; the stages it trained "
+                f"are {list(method.stages())})"
+            )
         return int(cfg.stage)
     results = run_dir / "results.json"
     if results.is_file():
@@ -262,13 +313,11 @@ def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
     return method.final_stage
 
 
-def _run(cfg: DictConfig) -> float:
-    """Evaluates the composed config; returns the accuracy."""
-    return evaluate(cfg)["acc"]
+def main() -> None:
+    """``python -m coconut.training.evaluate``: the ``coconut-eval`` console script."""
+    from coconut.training.cli import eval_main
 
-
-main = hydra_entry(_run, "eval")
-"""Console entry point: ``coconut-eval run_dir=<run> [split=test] [stage=k] [trainer=gpu]``."""
+    eval_main()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import csv
 import logging
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import lightning as L
 from lightning.pytorch.callbacks import Callback
@@ -49,9 +50,17 @@ def _version(path: Path) -> int:
     return int(path.parent.name.removeprefix("version_") or 0)
 
 
-def plot_run(run_dir: str | Path) -> Path | None:
-    """Writes ``<run_dir>/curves.png``; returns ``None`` (and logs) if there are no CSV logs."""
+def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path | None:
+    """Writes ``<run_dir>/curves.png``; returns ``None`` (and logs) if there are no CSV logs.
+
+    Args:
+        run_dir: the run directory.
+        stages: the stage of each epoch from the schedule; without it, the stages logged
+            in the CSV (which miss an epoch that a kill interrupted before its end).
+    """
     series = read_epoch_metrics(run_dir)
+    if stages:
+        series["curriculum/stage"] = {e: float(s) for e, s in stages.items()}
     loss = series.get("train/loss_epoch") or series.get("train/loss")
     if not series.get("val/acc") and not loss:
         log.info("no CSV metrics in %s: no curves plotted", run_dir)
@@ -100,14 +109,21 @@ class PlotCurves(Callback):
 
     Args:
         run_dir: the run directory, whose ``csv/version_*/metrics.csv`` are read.
+        curriculum: the run's curriculum callback; when given, each epoch's stage band
+            comes from the schedule (the CSV misses an epoch a kill interrupted).
     """
 
-    def __init__(self, run_dir: str | Path) -> None:
+    def __init__(self, run_dir: str | Path, curriculum: Any | None = None) -> None:
         self.run_dir = Path(run_dir)
+        self.curriculum = curriculum
 
     def on_fit_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if not trainer.is_global_zero:
             return
         for logger in trainer.loggers:
             logger.save()  # flush the CSV rows of the last epoch
-        plot_run(self.run_dir)
+        stages = None
+        if self.curriculum is not None:
+            epochs = range(max(trainer.current_epoch, 1))
+            stages = {epoch: self.curriculum.stage_at(epoch) for epoch in epochs}
+        plot_run(self.run_dir, stages)

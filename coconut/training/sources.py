@@ -12,10 +12,17 @@ files, whose sources may also be ``hub:<split>``) replaces
 :func:`~coconut.data.load_examples` and generation; ``data.tagging`` (``prosqa``,
 ``prontoqa`` or ``gsm8k``) tags every step memory/reason by rule
 (:mod:`coconut.data.tagging`) after loading.
+
+Nothing is substituted silently. Generation happens only inside ``data.generated_dir``
+(where the data config says its splits are generated); a missing file anywhere else was
+supplied by the user, so it is an error (a typo'd path must not become a fresh dataset).
+Each generated file gets a ``<name>.meta.json`` beside it with its size and seed; a file
+whose recorded size or seed disagrees with ``data.sizes``/``data.seeds`` is an error too.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -23,6 +30,7 @@ import datasets
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
+from coconut.atomic import atomic_write_json
 from coconut.data import load_examples
 from coconut.data.schema import features_for
 from coconut.data.splits import make_missing_splits
@@ -60,20 +68,63 @@ def ensure_splits(data_cfg: DictConfig) -> None:
     if data_cfg.get("loader") is not None:
         return  # the loader reads its own sources
     paths = {split: Path(path) for split, path in data_cfg.splits.items()}
+    for split, path in paths.items():
+        if path.is_file():
+            _check_generated(data_cfg, split, path)
     missing = [split for split, path in paths.items() if not path.is_file()]
     if not missing:
         return
     if data_cfg.get("generate") is None:
         split = missing[0]
         raise FileNotFoundError(
-            f"data {data_cfg.name}: split {split!r} file {paths[split]} does not exist; create "
-            f"it (e.g. with coconut-data) or set data.splits.{split}=<path>"
+            f"data.splits.{split}={paths[split]}: no such file (data {data_cfg.name} is not "
+            "generated); create it (e.g. with coconut-data) or fix the path"
         )
+    generated_dir = data_cfg.get("generated_dir")
+    for split in missing:
+        if (
+            generated_dir is not None
+            and paths[split].parent.resolve() != Path(generated_dir).resolve()
+        ):
+            raise FileNotFoundError(
+                f"data.splits.{split}={paths[split]}: no such file. Only files in "
+                f"data.generated_dir={generated_dir} are generated when missing; check the path "
+                "for a typo"
+            )
     generate = hydra.utils.instantiate(data_cfg.generate)
     sizes = OmegaConf.to_container(data_cfg.sizes, resolve=True)
     seeds = OmegaConf.to_container(data_cfg.seeds, resolve=True)
     log.info("data %s: generating the missing splits %s", data_cfg.name, missing)
-    make_missing_splits(paths, generate, sizes, seeds)
+    written = make_missing_splits(paths, generate, sizes, seeds)
+    for split, path in written.items():
+        atomic_write_json(
+            meta_path(path), {"n": sizes[split], "seed": seeds[split], "split": split}
+        )
+
+
+def meta_path(path: Path) -> Path:
+    """The record of how ``path`` was generated: ``<stem>.meta.json`` beside it."""
+    return path.with_name(f"{path.stem}.meta.json")
+
+
+def _check_generated(data_cfg: DictConfig, split: str, path: Path) -> None:
+    """Refuses a generated file whose recorded size or seed differs from the config."""
+    meta_file = meta_path(path)
+    if data_cfg.get("generate") is None or not meta_file.is_file():
+        return
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    wanted = {
+        "n": (data_cfg.get("sizes") or {}).get(split),
+        "seed": (data_cfg.get("seeds") or {}).get(split),
+    }
+    keys = {"n": f"data.sizes.{split}", "seed": f"data.seeds.{split}"}
+    for field, value in wanted.items():
+        if value is not None and meta.get(field) != value:
+            raise ValueError(
+                f"{keys[field]}={value}, but {path} was generated with {field}={meta.get(field)} "
+                f"(see {meta_file}); delete the file (and {meta_file.name}) to generate it "
+                f"again, or set {keys[field]}={meta.get(field)}"
+            )
 
 
 def _load(data_cfg: DictConfig, split: str) -> datasets.Dataset:

@@ -13,8 +13,9 @@ and random state) by repeating the same command: ``resume=auto`` is the default.
 
 from __future__ import annotations
 
+import json
 import logging
-import time
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,22 +33,42 @@ from coconut.methods.common import StepCurriculum
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import (
+    LAST,
     AtomicCheckpointIO,
     FinalStageBest,
     LastCheckpoint,
     check_weights_match,
     find_resume_checkpoint,
-    lightning_state_dict,
+    read_checkpoint,
 )
-from coconut.training.config import accumulate_grad_batches, check_config
+from coconut.training.config import accumulate_grad_batches, check_accelerator, check_config
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.hydra_app import CONFIG_DIR, hydra_entry
+from coconut.training.divergence import FAILED_NAME, DivergenceError, DivergenceGuard
+from coconut.training.hydra_app import CONFIG_DIR
+from coconut.training.identity import (
+    CHECKPOINT_KEY,
+    IDENTITY_NAME,
+    IdentityCallback,
+    check_identity,
+    new_run_id,
+    read_identity,
+    run_identity,
+    write_identity,
+)
 from coconut.training.loggers import build_loggers
-from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
+from coconut.training.models import (
+    TOKENIZER_DIR,
+    build_model,
+    build_tokenizer,
+    context_length,
+    init_weights,
+)
 from coconut.training.module import CoconutLitModule
 from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
+from coconut.training.progress import EpochSummary, QuietProgressBar
+from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
 from coconut.training.sources import load_splits
 
 log = logging.getLogger(__name__)
@@ -56,9 +77,18 @@ log = logging.getLogger(__name__)
 # Config sections that must not change when a run is resumed.
 FROZEN_ON_RESUME = ("data", "model", "method", "adapter", "optimizer", "scheduler", "seed")
 
+# What finished=redo deletes before training a finished run again.
+REDO_REMOVES = (
+    "checkpoints", "model", "tokenizer", "csv", "eval", "results.json", "identity.json",
+    "curves.png", FAILED_NAME,
+)  # fmt: skip
+
 
 def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str, Any]:
     """Trains, evaluates and writes ``results.json`` for the run ``cfg`` describes.
+
+    The run directory is locked for the whole call (:class:`RunLock`). A finished run
+    (``results.json`` present) is left as it is unless ``finished=extend`` or ``redo``.
 
     Args:
         cfg: the composed ``train`` config.
@@ -69,15 +99,35 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
 
     Raises:
         ValueError: for bad config values, data or checkpoints, before training starts.
+        RunLockedError: if another process is using the run directory.
+        DivergenceError: if the training loss becomes NaN or infinite.
     """
     method = check_config(cfg)
+    check_accelerator(cfg)  # before any data work
     run_dir = Path(cfg.paths.output_dir)
+    with RunLock(run_dir):
+        if is_primary_process():
+            remove_stale_temp_files(run_dir)
+        finished = _finished_run(cfg, run_dir)
+        if finished is not None:
+            return finished
+        return _train_locked(cfg, method, run_dir, callbacks or [])
+
+
+def _train_locked(
+    cfg: DictConfig, method: Method, run_dir: Path, callbacks: list[Callback]
+) -> dict[str, Any]:
     resume_from = find_resume_checkpoint(cfg.resume, run_dir / "checkpoints")
-    if resume_from is not None:
-        _check_resumable(cfg, run_dir)
+    saved_identity = read_identity(run_dir)
+    if resume_from is not None and saved_identity is None:
+        _check_resumable(cfg, run_dir)  # a run from before identity.json existed
     L.seed_everything(cfg.seed, workers=True)
     inputs = _prepare(cfg, method, run_dir)
-    _load_weights(cfg, inputs.model, resume_from)
+    run_id = saved_identity["run_id"] if saved_identity else new_run_id()
+    identity = run_identity(cfg, run_id, run_dir / TOKENIZER_DIR / "tokenizer.json")
+    if saved_identity is not None:
+        check_identity(identity, saved_identity, f"run directory {run_dir} ({IDENTITY_NAME})")
+    _load_weights(cfg, inputs.model, resume_from, identity)
     module = CoconutLitModule(
         inputs.model,
         inputs.tokenizer,
@@ -100,29 +150,77 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         num_workers=cfg.data.num_workers,
         curriculum=curriculum,
     )
-    trainer, best = _build_trainer(cfg, curriculum, run_dir, callbacks or [])
+    extra = [IdentityCallback(identity), EpochSummary(curriculum), *callbacks]
+    if cfg.get("divergence", {}).get("check", True):
+        extra.insert(0, DivergenceGuard())
+    trainer, best, last = _build_trainer(cfg, curriculum, run_dir, extra, run_id)
     if trainer.is_global_zero:
+        if saved_identity is None:
+            write_identity(run_dir, identity)
         atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+        (run_dir / FAILED_NAME).unlink(missing_ok=True)
 
-    start = time.perf_counter()
-    trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
+    try:
+        trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
+    except DivergenceError as err:
+        if trainer.is_global_zero:
+            atomic_write_json(run_dir / FAILED_NAME, {"status": "failed", "reason": str(err)})
+        raise
     results = {
-        **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum),
+        **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum, run_dir),
         "run_name": cfg.run_name,
+        "run_id": run_id,
         "method": method.name,
         "data": cfg.data.name,
         "model": cfg.model.name,
         "seed": cfg.seed,
         "epochs": trainer.current_epoch,
         "global_step": trainer.global_step,
-        "train_seconds": time.perf_counter() - start,
-        "resumed_from": str(resume_from) if resume_from else None,
+        "train_seconds": last.train_seconds,
+        "resumed_from": _in_run(resume_from, run_dir) if resume_from else None,
     }
     if trainer.is_global_zero:
         module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
         atomic_write_json(run_dir / "results.json", results)
         log.info("results in %s: %s", run_dir / "results.json", _summary(results))
     return results
+
+
+def _finished_run(cfg: DictConfig, run_dir: Path) -> dict[str, Any] | None:
+    """The saved results of a finished run that is to stay as it is, else ``None``.
+
+    ``finished=redo`` deletes the run's outputs first; ``extend`` lets training continue.
+    """
+    results_path = run_dir / "results.json"
+    if not results_path.is_file():
+        return None
+    policy = cfg.get("finished", "skip")
+    if policy == "skip":
+        log.info(
+            "run %s has already finished: its results are in %s (nothing changed). Pass "
+            "finished=extend (e.g. with a larger trainer.max_epochs) to train it further, or "
+            "finished=redo to train it again from scratch",
+            run_dir,
+            results_path,
+        )
+        return json.loads(results_path.read_text(encoding="utf-8"))
+    if policy == "redo":
+        log.info("finished=redo: deleting the outputs of %s and training it again", run_dir)
+        for name in REDO_REMOVES:
+            path = run_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+    return None
+
+
+def _in_run(path: Path, run_dir: Path) -> str:
+    """``path`` relative to the run directory when inside it (a moved run stays valid)."""
+    try:
+        return str(Path(path).resolve().relative_to(run_dir.resolve()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass
@@ -173,10 +271,19 @@ def warn_short_curriculum(method: Method, train: list[TokenizedExample]) -> bool
     return True
 
 
-def _load_weights(cfg: DictConfig, model: Coconut, resume_from: Path | None) -> None:
-    """Checks a resume checkpoint fits the model, or initialises from ``init_from``."""
+def _load_weights(
+    cfg: DictConfig, model: Coconut, resume_from: Path | None, identity: dict[str, Any]
+) -> None:
+    """Checks a resume checkpoint is this run's and fits the model, or runs ``init_from``."""
     if resume_from is not None:
-        found = {k.removeprefix("model."): v for k, v in lightning_state_dict(resume_from).items()}
+        checkpoint = read_checkpoint(resume_from)
+        recorded = checkpoint.get(CHECKPOINT_KEY)
+        if recorded is None:
+            log.warning("%s records no run identity (an older version wrote it)", resume_from)
+        else:
+            check_identity(identity, recorded, f"checkpoint {resume_from}")
+        state = checkpoint["state_dict"]
+        found = {k.removeprefix("model."): v for k, v in state.items()}
         check_weights_match(model.state_dict(), found, str(resume_from))
     elif cfg.init_from:
         init_weights(model, cfg.init_from)
@@ -199,20 +306,24 @@ def _check_resumable(cfg: DictConfig, run_dir: Path) -> None:
 
 
 def _build_trainer(
-    cfg: DictConfig, curriculum: CurriculumCallback, run_dir: Path, extra: list[Callback]
-) -> tuple[L.Trainer, FinalStageBest]:
+    cfg: DictConfig,
+    curriculum: CurriculumCallback,
+    run_dir: Path,
+    extra: list[Callback],
+    run_id: str,
+) -> tuple[L.Trainer, FinalStageBest, LastCheckpoint]:
     ckpt_dir = run_dir / "checkpoints"
     best = FinalStageBest(curriculum, dirpath=ckpt_dir, save_top_k=cfg.checkpoint.save_top_k)
-    callbacks: list[Callback] = [
-        curriculum,
-        LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps),
-        best,
-        PlotCurves(run_dir),
-        *extra,
-    ]
-    loggers = build_loggers(cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True))
+    last = LastCheckpoint(ckpt_dir, cfg.checkpoint.every_n_train_steps)
+    # last.ckpt after the epoch's best (both are Checkpoint callbacks, run last in order)
+    callbacks: list[Callback] = [curriculum, best, last, PlotCurves(run_dir, curriculum), *extra]
+    loggers = build_loggers(
+        cfg.get("logger"), OmegaConf.to_container(cfg, resolve=True), run_id=run_id
+    )
     if loggers:
         callbacks.append(LearningRateMonitor(logging_interval="step"))
+    if cfg.trainer.get("enable_progress_bar", True):
+        callbacks.append(QuietProgressBar())
     trainer = hydra.utils.instantiate(
         cfg.trainer,
         default_root_dir=str(run_dir),
@@ -222,7 +333,7 @@ def _build_trainer(
         accumulate_grad_batches=accumulate_grad_batches(cfg),
         use_distributed_sampler=False,
     )
-    return trainer, best
+    return trainer, best, last
 
 
 def _final_evaluation(
@@ -232,9 +343,15 @@ def _final_evaluation(
     datamodule: CurriculumDataModule,
     best: FinalStageBest,
     curriculum: CurriculumCallback,
+    run_dir: Path,
 ) -> dict[str, Any]:
     """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
     best_path = best.best_model_path or None
+    if best_path and not Path(best_path).is_file():
+        raise FileNotFoundError(
+            f"the best checkpoint {best_path} that {LAST} records is missing; the run cannot "
+            "export it (was it deleted by hand?)"
+        )
     zero_best = best.best_model_score is not None and float(best.best_model_score) == 0.0
     if best_path and zero_best:
         log.warning(
@@ -250,7 +367,7 @@ def _final_evaluation(
     curriculum.force_eval_stage(stage)
     results: dict[str, Any] = {
         "eval_stage": stage,
-        "checkpoint": best_path or "last weights",
+        "checkpoint": _in_run(Path(best_path), run_dir) if best_path else "last weights",
         "val_acc_always_zero": zero_best,
         "best_val_acc": float(best.best_model_score) if best.best_model_score is not None else None,
     }
@@ -276,17 +393,14 @@ def _summary(results: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _run(cfg: DictConfig) -> float | None:
-    """Trains the composed config; returns val/acc for sweepers."""
-    results = train(cfg)
-    return results.get("val", {}).get("acc")
+def main() -> None:
+    """``python -m coconut.training.train``: the ``coconut-train`` console script."""
+    from coconut.training.cli import train_main
 
-
-main = hydra_entry(_run, "train")
-"""Console entry point: ``coconut-train [overrides]`` (configs from ``pkg://coconut.conf``)."""
-
-__all__ = ["CONFIG_DIR", "main", "train"]
+    train_main()
 
 
 if __name__ == "__main__":
     main()
+
+__all__ = ["CONFIG_DIR", "main", "train"]

@@ -23,12 +23,13 @@ def test_multirun_sweep_then_eval(tmp_path, toy_data_dir, tiny_args):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     runs = sorted(p.name for p in (tmp_path / "runs").iterdir() if p.is_dir())
-    assert runs == [f"toy-{m}-tiny-seed{s}" for m in ("coconut", "cot") for s in (0, 1)]
+    debug = "debug-fast_dev_run"  # debug runs get their own run names
+    assert runs == [f"toy-{m}-tiny-seed{s}-{debug}" for m in ("coconut", "cot") for s in (0, 1)]
     for run in runs:
         results = json.loads((tmp_path / "runs" / run / "results.json").read_text())
         assert results["run_name"] == run and results["global_step"] == 1
 
-    run_dir = tmp_path / "runs" / "toy-coconut-tiny-seed1"
+    run_dir = tmp_path / "runs" / f"toy-coconut-tiny-seed1-{debug}"
     proc = subprocess.run(
         ["coconut-eval", f"run_dir={run_dir}", "split=val", "stage=2", "max_new_tokens=4"],
         capture_output=True, text=True, timeout=120,

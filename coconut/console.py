@@ -1,0 +1,78 @@
+"""How the console scripts report errors: one readable line and a hint, not a traceback.
+
+Errors we raise ourselves for bad input (``ValueError`` and its subclasses, a locked run
+directory, a diverged run) and operating-system errors (missing files, a full disk, no
+permission) are printed as ``error: <message>`` plus a hint, and the script exits with
+status 1. ``HYDRA_FULL_ERROR=1`` re-raises them, so the full traceback is still there for
+anyone who needs it. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+HINT = "(set HYDRA_FULL_ERROR=1 to see the full traceback)"
+
+
+class CoconutError(Exception):
+    """Base of our errors that are not ``ValueError``s but are the user's to fix."""
+
+
+_REPORTED = (ValueError, OSError, CoconutError)
+
+_OS_REASONS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+}
+
+
+def describe(err: BaseException) -> str:
+    """One line for ``err``: for disk-full and permission errors, the reason and the path."""
+    for link in _chain(err):
+        if isinstance(link, OSError) and link.errno in _OS_REASONS:
+            where = link.filename or _path_in(err)
+            target = f" while writing {where}" if where else ""
+            return f"{_OS_REASONS[link.errno]}{target}"
+    if isinstance(err, FileNotFoundError) and err.filename and not err.args[1:]:
+        return f"no such file or directory: {err.filename}"
+    text = str(err).strip() or type(err).__name__
+    if isinstance(err, OSError) and err.filename and str(err.filename) not in text:
+        text = f"{text}: {err.filename}"
+    return text
+
+
+def run_reporting_errors(function: Callable[..., T], *args: Any) -> T:
+    """Calls ``function(*args)``; our errors become one line on stderr and exit status 1."""
+    try:
+        return function(*args)
+    except _REPORTED as err:
+        if os.environ.get("HYDRA_FULL_ERROR") == "1":
+            raise
+        print(f"error: {describe(err)}\n{HINT}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _chain(err: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    link: BaseException | None = err
+    while link is not None and link not in seen:
+        seen.append(link)
+        link = link.__cause__ or link.__context__
+    return seen
+
+
+def _path_in(err: BaseException) -> str | None:
+    for link in _chain(err):
+        filename = getattr(link, "filename", None)
+        if filename:
+            return str(filename)
+    return None

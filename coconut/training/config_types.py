@@ -1,0 +1,68 @@
+"""Types of config values, checked before anything is imported or computed.
+
+Hydra passes ``trainer.max_epochs=abc`` or ``seed=abc`` through as strings; without this
+check they fail deep inside Lightning or PyTorch after the data and tokenizer work. This
+module imports only OmegaConf, so the console scripts run it before the heavy imports.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+# Keys whose type is checked before any work: (dotted key, allowed types, may be null).
+TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
+    ("seed", (int,), False),
+    ("trainer.max_epochs", (int,), True),
+    ("trainer.max_steps", (int,), True),
+    ("trainer.accumulate_grad_batches", (int,), True),
+    ("trainer.check_val_every_n_epoch", (int,), True),
+    ("trainer.log_every_n_steps", (int,), True),
+    ("trainer.num_sanity_val_steps", (int,), True),
+    ("trainer.gradient_clip_val", (int, float), True),
+    ("trainer.limit_train_batches", (int, float), True),
+    ("trainer.limit_val_batches", (int, float), True),
+    ("trainer.limit_test_batches", (int, float), True),
+    ("trainer.fast_dev_run", (bool, int), False),
+    ("trainer.deterministic", (bool, str), True),
+    ("optimizer.lr", (int, float), False),
+    ("optimizer.weight_decay", (int, float), True),
+    ("scheduler.warmup_steps", (int,), False),
+    ("checkpoint.every_n_train_steps", (int,), False),
+    ("checkpoint.save_top_k", (int,), False),
+    ("effective_batch_size", (int,), True),
+    ("eval.max_new_tokens", (int,), False),
+    ("eval.stage", (int,), True),
+    ("data.num_workers", (int,), False),
+    ("model.tokenizer_vocab_size", (int,), True),
+    ("divergence.check", (bool,), False),
+)
+FINISHED_POLICIES = ("skip", "extend", "redo")
+
+
+def check_types(cfg: DictConfig) -> None:
+    """Checks the type of every key in :data:`TYPED_KEYS` and of ``data.sizes``/``seeds``.
+
+    Raises:
+        ValueError: naming the first key with a wrong type and the value found.
+    """
+    for key, types, nullable in TYPED_KEYS:
+        if OmegaConf.select(cfg, key, default="<absent>") == "<absent>":
+            continue
+        _check_type(key, OmegaConf.select(cfg, key), types, nullable)
+    for group in ("sizes", "seeds"):
+        for split, value in (cfg.data.get(group) or {}).items():
+            _check_type(f"data.{group}.{split}", value, (int,), True)
+    policy = cfg.get("finished", "skip")
+    if policy not in FINISHED_POLICIES:
+        raise ValueError(f"finished: must be one of {FINISHED_POLICIES}, got {policy!r}")
+
+
+def _check_type(key: str, value: Any, types: tuple[type, ...], nullable: bool) -> None:
+    if value is None and nullable:
+        return
+    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if not ok:
+        names = " or ".join(t.__name__ for t in types) + (" or null" if nullable else "")
+        raise ValueError(f"{key}: expected {names}, got {value!r} ({type(value).__name__})")

@@ -1,0 +1,61 @@
+"""Runs behave as a user expects: a finished run is left alone unless asked, a resumed run
+keeps its W&B run, and every epoch's metrics reach the log."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from coconut.training.loggers import build_loggers
+from coconut.training.train import train
+
+
+def _epochs_in_csv(run: Path) -> list[int]:
+    (path,) = run.glob("csv/version_*/metrics.csv")
+    rows = csv.DictReader(path.open())
+    return sorted({int(r["epoch"]) for r in rows if r.get("curriculum/stage")})
+
+
+def test_repeating_a_finished_run_changes_nothing_unless_asked(tiny_cfg, tmp_path, caplog):
+    first = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4", "logger=csv"))
+    results = tmp_path / "run" / "results.json"
+    saved, mtime = results.read_bytes(), results.stat().st_mtime_ns
+    with caplog.at_level(logging.INFO):
+        again = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4", "logger=csv"))
+    assert again == first and results.read_bytes() == saved and results.stat().st_mtime_ns == mtime
+    assert "has already finished" in caplog.text and str(results) in caplog.text
+
+    extended = train(
+        tiny_cfg("trainer.max_epochs=3", "eval.max_new_tokens=4", "finished=extend", "logger=csv")
+    )  # fmt: skip
+    assert extended["global_step"] == 12 and extended["run_id"] == first["run_id"]
+    assert _epochs_in_csv(tmp_path / "run") == [0, 1, 2]  # one history over both launches
+    assert extended["train_seconds"] > first["train_seconds"]  # every launch counted
+
+    redone = train(tiny_cfg("trainer.max_epochs=2", "eval.max_new_tokens=4", "finished=redo"))
+    assert redone["global_step"] == 8 and redone["run_id"] != first["run_id"]
+    assert redone["val"]["acc"] == first["val"]["acc"]
+
+
+def test_every_epoch_is_logged_with_its_stage_and_metrics(tiny_cfg, caplog):
+    with caplog.at_level(logging.INFO, logger="coconut.training.progress"):
+        train(tiny_cfg("trainer.max_epochs=3", "eval.max_new_tokens=4"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "coconut.training.progress"]
+    assert [line.split(":")[0] for line in lines] == [
+        "epoch 0 (stage 0, step 4)", "epoch 1 (stage 1, step 8)", "epoch 2 (stage 2, step 12)",
+    ]  # fmt: skip
+    assert all("train/loss" in line and "val/acc" in line for line in lines)
+
+
+def test_wandb_continues_the_run_of_the_same_id(tmp_path, monkeypatch):
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    target = "lightning.pytorch.loggers.WandbLogger"
+    entry = {"_target_": target, "project": "t", "save_dir": str(tmp_path), "offline": "auto"}
+    cfg = OmegaConf.create({"wandb": entry})
+    (logger,) = build_loggers(cfg, {"seed": 0}, run_id="abc123def456")
+    assert logger.experiment.id == "abc123def456"
+    assert logger._wandb_init["resume"] == "allow"
+    logger.experiment.finish()
