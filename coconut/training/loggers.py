@@ -67,6 +67,19 @@ def build_loggers(
     return loggers
 
 
+def finish_loggers(loggers: list[Logger]) -> None:
+    """Closes the W&B runs that ``loggers`` started.
+
+    Lightning leaves a W&B run open when training ends; the next run in the same process (a
+    multirun sweep, a notebook, a test session) would then log into it instead of its own.
+    """
+    for logger in loggers:
+        run = getattr(logger, "_experiment", None)
+        if run is not None and type(logger).__name__ == "WandbLogger":
+            run.finish()
+            logger._experiment = None
+
+
 class _AppendingWriter(ExperimentWriter):
     """Lightning's CSV writer, keeping an existing ``metrics.csv`` and its columns."""
 

@@ -56,7 +56,7 @@ from coconut.training.identity import (
     run_identity,
     write_identity,
 )
-from coconut.training.loggers import build_loggers
+from coconut.training.loggers import build_loggers, finish_loggers
 from coconut.training.models import (
     TOKENIZER_DIR,
     build_model,
@@ -161,29 +161,32 @@ def _train_locked(
         (run_dir / FAILED_NAME).unlink(missing_ok=True)
 
     try:
-        trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
-    except DivergenceError as err:
+        try:
+            trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
+        except DivergenceError as err:
+            if trainer.is_global_zero:
+                atomic_write_json(run_dir / FAILED_NAME, {"status": "failed", "reason": str(err)})
+            raise
+        results = {
+            **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum, run_dir),
+            "run_name": cfg.run_name,
+            "run_id": run_id,
+            "method": method.name,
+            "data": cfg.data.name,
+            "model": cfg.model.name,
+            "seed": cfg.seed,
+            "epochs": trainer.current_epoch,
+            "global_step": trainer.global_step,
+            "train_seconds": last.train_seconds,
+            "resumed_from": _in_run(resume_from, run_dir) if resume_from else None,
+        }
         if trainer.is_global_zero:
-            atomic_write_json(run_dir / FAILED_NAME, {"status": "failed", "reason": str(err)})
-        raise
-    results = {
-        **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum, run_dir),
-        "run_name": cfg.run_name,
-        "run_id": run_id,
-        "method": method.name,
-        "data": cfg.data.name,
-        "model": cfg.model.name,
-        "seed": cfg.seed,
-        "epochs": trainer.current_epoch,
-        "global_step": trainer.global_step,
-        "train_seconds": last.train_seconds,
-        "resumed_from": _in_run(resume_from, run_dir) if resume_from else None,
-    }
-    if trainer.is_global_zero:
-        module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
-        atomic_write_json(run_dir / "results.json", results)
-        log.info("results in %s: %s", run_dir / "results.json", _summary(results))
-    return results
+            module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
+            atomic_write_json(run_dir / "results.json", results)
+            log.info("results in %s: %s", run_dir / "results.json", _summary(results))
+        return results
+    finally:
+        finish_loggers(trainer.loggers)  # the next run in this process gets its own
 
 
 def _finished_run(cfg: DictConfig, run_dir: Path) -> dict[str, Any] | None:

@@ -61,7 +61,7 @@ class _KillAt(Callback):
             die()
 
 
-def _rising_val_acc() -> None:
+def rising_val_acc(set_attribute=setattr) -> None:
     """During fit, validation reports acc 0.1 x (epoch + 1): every final-stage epoch is a
     new best, so superseded best checkpoints are deleted (the tiny model's real accuracy
     is flat at this size). The final evaluation reports the real metrics."""
@@ -83,11 +83,11 @@ def _rising_val_acc() -> None:
         finally:
             del self.log
 
-    CoconutLitModule._end_eval = end_eval
+    set_attribute(CoconutLitModule, "_end_eval", end_eval)
 
 
 def _patch(phase: str) -> None:
-    _rising_val_acc()
+    rising_val_acc()
     if phase == "data":
         # the module that writes generated splits (coconut.data.splits since issue 7)
         module = splits_module if hasattr(splits_module, "write_examples") else sources

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 import torch
+from kill_harness import rising_val_acc
 from lightning.pytorch.callbacks import Callback
 
 from coconut.training.identity import IdentityMismatchError, changed_keys, read_identity
@@ -77,7 +78,8 @@ def test_another_runs_checkpoint_is_refused_unless_used_to_initialise(tiny_cfg, 
     assert results["global_step"] == 4 and results["resumed_from"] is None
 
 
-def test_a_moved_run_directory_resumes_from_its_own_checkpoints(tiny_cfg, tmp_path):
+def test_a_moved_run_directory_resumes_from_its_own_checkpoints(tiny_cfg, tmp_path, monkeypatch):
+    rising_val_acc(monkeypatch.setattr)  # a real best (the tiny model scores 0 throughout)
     train(tiny_cfg(*RUN, "trainer.max_epochs=4"))  # finished, with a best checkpoint
     moved = tmp_path / "moved"
     shutil.copytree(tmp_path / "run", moved)

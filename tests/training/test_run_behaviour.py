@@ -59,3 +59,22 @@ def test_wandb_continues_the_run_of_the_same_id(tmp_path, monkeypatch):
     assert logger.experiment.id == "abc123def456"
     assert logger._wandb_init["resume"] == "allow"
     logger.experiment.finish()
+
+
+def test_runs_in_one_process_each_log_to_their_own_wandb_run(tiny_cfg, tmp_path, monkeypatch):
+    """A multirun sweep or a notebook trains several runs in one process."""
+    import wandb
+
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    run_ids = []
+    for seed in (0, 1):
+        out = tmp_path / f"seed{seed}"
+        results = train(
+            tiny_cfg("trainer.max_epochs=1", "eval.max_new_tokens=4", "logger=wandb",
+                     f"seed={seed}", f"paths.output_dir={out}")
+        )  # fmt: skip
+        assert wandb.run is None  # closed when the run ended
+        (folder,) = (out / "wandb").glob("offline-run-*")
+        assert folder.name.endswith(results["run_id"])
+        run_ids.append(results["run_id"])
+    assert run_ids[0] != run_ids[1]
