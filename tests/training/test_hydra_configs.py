@@ -17,7 +17,9 @@ from coconut.training.train import CONFIG_DIR, train
 CONF = Path(CONFIG_DIR)
 PRESETS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")
 SMALL = [name for name in PRESETS if name.startswith("prosqa_small_")]
-EXPERIMENTS = [name for name in PRESETS if name not in SMALL]  # the paper's hyperparameters
+MEMORY_REASON = [name for name in PRESETS if name.startswith(("strategyqa_", "truthfulqa_"))]
+# the paper's hyperparameters
+EXPERIMENTS = [name for name in PRESETS if name not in SMALL and name not in MEMORY_REASON]
 
 
 def _compose(*overrides: str):
@@ -67,6 +69,25 @@ def test_small_prosqa_preset_has_the_papers_curriculum_shape(name):
     assert cfg.trainer.max_epochs > last_stage_epoch  # at least one epoch at the final stage
     if isinstance(method, StepCurriculum):  # the method object took the shape
         assert method.max_latent_stage == 6
+    OmegaConf.to_container(cfg, resolve=True)
+
+
+def test_memory_reason_presets_cover_each_tagged_set_and_method():
+    methods = ("cot", "memory_reason", "memory_reason_shuffled", "memory_reason_untyped")
+    expected = {
+        f"{d}_{m}" for d in ("strategyqa", "truthfulqa") for m in (*methods, "planning_tokens")
+    }
+    assert set(MEMORY_REASON) == expected
+
+
+@pytest.mark.parametrize("name", MEMORY_REASON)
+def test_memory_reason_preset_trains_lora_on_its_tagged_set(name):
+    cfg = _compose(f"experiment={name}")
+    method = check_config(cfg)
+    data, method_name = name.split("_", 1)
+    assert method.name == method_name and cfg.data.name == data
+    assert (cfg.model.name, cfg.adapter.mode) == ("gpt2", "lora")
+    assert cfg.data.loader is not None  # the published tagged files, read with their tags
     OmegaConf.to_container(cfg, resolve=True)
 
 
