@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
@@ -100,15 +100,36 @@ def load_or_train_tokenizer(
         ValueError: if a record is malformed (naming its index and field) or there are
             no records.
     """
+    return load_or_build_tokenizer(
+        records, out_dir, lambda texts: train_tokenizer(texts, vocab_size)
+    )
+
+
+def load_or_build_tokenizer(
+    records: Iterable[Mapping],
+    out_dir: str | os.PathLike,
+    build: Callable[[list[str]], PreTrainedTokenizerFast],
+) -> PreTrainedTokenizerFast:
+    """Loads the tokenizer saved in ``out_dir``, or builds it from ``records`` and saves it.
+
+    Args:
+        records: ``{question, steps, answer}`` examples (read only if no tokenizer is saved).
+        out_dir: directory holding the tokenizer; created if needed.
+        build: makes the tokenizer from the records' texts in the training text format.
+
+    Raises:
+        ValueError: if a record is malformed (naming its index and field) or there are
+            no records.
+    """
     out_dir = Path(out_dir)
     if (out_dir / _TOKENIZER_FILE).is_file():
         log.info("loading tokenizer from %s", out_dir)
         return PreTrainedTokenizerFast.from_pretrained(out_dir)
     texts = list(record_texts(records))
     if not texts:
-        raise ValueError(f"no records to train a tokenizer for {out_dir}")
-    tokenizer = train_tokenizer(texts, vocab_size)
-    log.info("trained a tokenizer of %d tokens; saving it to %s", len(tokenizer), out_dir)
+        raise ValueError(f"no records to build a tokenizer for {out_dir}")
+    tokenizer = build(texts)
+    log.info("built a tokenizer of %d tokens; saving it to %s", len(tokenizer), out_dir)
     save_tokenizer(tokenizer, out_dir)
     return tokenizer
 

@@ -13,10 +13,8 @@ Decoding gives the text back exactly. A piece outside the vocabulary becomes
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
@@ -24,12 +22,10 @@ from transformers import PreTrainedTokenizerFast
 from coconut.data.names import plural
 from coconut.data.vocab import prontoqa_pools, prosqa_pools
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.tokenizer import EOS_TOKEN, record_texts, save_tokenizer
+from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer
 
-log = logging.getLogger(__name__)
 
 UNK_TOKEN = "<|unk|>"
-_TOKENIZER_FILE = "tokenizer.json"
 TEMPLATE_WORDS = ("Every", "Each", "Is", "is", "are", "a", "an", "not", "or", "True", "False",
                   "true", "false", ".", "?", ":", "###", "\n")  # fmt: skip
 """The words and punctuation of the ProsQA and ProntoQA sentence templates."""
@@ -102,17 +98,7 @@ def load_or_train_word_tokenizer(
         ValueError: if a record is malformed (naming its index and field) or there are
             no records.
     """
-    out_dir = Path(out_dir)
-    if (out_dir / _TOKENIZER_FILE).is_file():
-        log.info("loading tokenizer from %s", out_dir)
-        return PreTrainedTokenizerFast.from_pretrained(out_dir)
-    texts = list(record_texts(records))
-    if not texts:
-        raise ValueError(f"no records to build a tokenizer for {out_dir}")
-    tokenizer = train_word_tokenizer(texts)
-    log.info("built a word-level tokenizer of %d tokens; saving it to %s", len(tokenizer), out_dir)
-    save_tokenizer(tokenizer, out_dir)
-    return tokenizer
+    return load_or_build_tokenizer(records, out_dir, train_word_tokenizer)
 
 
 def count_unknown(tokenizer: PreTrainedTokenizerFast, ids: Sequence[int]) -> int:
