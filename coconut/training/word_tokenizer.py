@@ -24,7 +24,6 @@ from coconut.data.vocab import prontoqa_pools, prosqa_pools
 from coconut.model.tokens import SPECIAL_TOKENS
 from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer
 
-
 UNK_TOKEN = "<|unk|>"
 TEMPLATE_WORDS = ("Every", "Each", "Is", "is", "are", "a", "an", "not", "or", "True", "False",
                   "true", "false", ".", "?", ":", "###", "\n")  # fmt: skip
