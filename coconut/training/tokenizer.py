@@ -64,11 +64,17 @@ def train_tokenizer(
         show_progress=False,
     )
     backend.train_from_iterator(texts, trainer=trainer)
+    return wrap_tokenizer(backend)
+
+
+def wrap_tokenizer(backend: Tokenizer, unk_token: str = EOS_TOKEN) -> PreTrainedTokenizerFast:
+    """A transformers tokenizer around ``backend``: eos/bos/pad ``<|endoftext|>``, the markers
+    as special tokens, and text decoded back exactly."""
     return PreTrainedTokenizerFast(
         tokenizer_object=backend,
         bos_token=EOS_TOKEN,
         eos_token=EOS_TOKEN,
-        unk_token=EOS_TOKEN,
+        unk_token=unk_token,
         pad_token=EOS_TOKEN,
         additional_special_tokens=list(SPECIAL_TOKENS),
         clean_up_tokenization_spaces=False,

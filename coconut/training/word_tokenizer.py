@@ -22,7 +22,7 @@ from transformers import PreTrainedTokenizerFast
 from coconut.data.names import plural
 from coconut.data.vocab import prontoqa_pools, prosqa_pools
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer
+from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
 
 UNK_TOKEN = "<|unk|>"
 TEMPLATE_WORDS = ("Every", "Each", "Is", "is", "are", "a", "an", "not", "or", "True", "False",
@@ -77,15 +77,7 @@ def train_word_tokenizer(
     backend = Tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN))
     backend.pre_tokenizer = _pre_tokenizer()
     backend.decoder = decoders.ByteLevel()
-    return PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        bos_token=EOS_TOKEN,
-        eos_token=EOS_TOKEN,
-        unk_token=UNK_TOKEN,
-        pad_token=EOS_TOKEN,
-        additional_special_tokens=list(SPECIAL_TOKENS),
-        clean_up_tokenization_spaces=False,
-    )
+    return wrap_tokenizer(backend, unk_token=UNK_TOKEN)
 
 
 def load_or_train_word_tokenizer(
