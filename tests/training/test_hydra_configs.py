@@ -101,6 +101,16 @@ def test_every_option_of_every_group_composes(group):
         check_config(cfg)
 
 
+def test_every_scratch_model_names_the_same_keys():
+    # A key that one model option lacks cannot be overridden on it (model.tokenizer=word
+    # on tiny_llama once failed with "Key 'tokenizer' is not in struct"). Hub models take
+    # their tokenizer from the hub and have no tokenizer key.
+    models = [_compose(f"model={path.stem}").model for path in CONF.glob("model/*.yaml")]
+    keys = {m.name: frozenset(m) for m in models if m.source == "scratch"}
+    assert len(keys) >= 3
+    assert len(set(keys.values())) == 1, keys
+
+
 def test_default_is_the_embedded_run():
     cfg = _compose()
     assert (cfg.model.name, cfg.method.name, cfg.trainer.accelerator) == ("tiny", "coconut", "cpu")
