@@ -1,8 +1,14 @@
-"""Which option a ProsQA run's answers name: the target, the other option, or neither.
+"""Which option a ProsQA run's answers name, and whether its chains follow the graph.
 
 Reads an evaluation file of ``coconut-eval`` (or the ``predictions`` of any results file
-with ``index`` and ``predicted``) and the ProsQA file it scored, and prints the shares.
-Chance on ProsQA is 50% only for a model that always names one of the two options.
+with ``index``, ``predicted`` and ``generated``) and the ProsQA file it scored, and prints
+three lines:
+
+- the shares of answers naming the target, the other option, neither, a wrong entity;
+  chance on ProsQA is 50% only for a model that always names one of the two options;
+- the paper's six output classes (Correct Path, Longer Path, Hallucination, Wrong Target,
+  Correct Label, Incorrect Label; :mod:`coconut.probe.classify`);
+- the share of written steps that are real edges of the question's graph.
 
     python experiments/prosqa_answer_kinds.py <eval.json> <prosqa split.json>
 """
@@ -15,6 +21,8 @@ from collections import Counter
 from pathlib import Path
 
 from coconut.data.prosqa_text import parse_fact
+from coconut.probe.classify import classify_output, parse_step, split_output
+from coconut.probe.graph import graph_from_record
 
 
 def answer_kinds(predictions: list[dict], records: list[dict]) -> Counter:
@@ -37,6 +45,36 @@ def answer_kinds(predictions: list[dict], records: list[dict]) -> Counter:
     return kinds
 
 
+def output_classes(predictions: list[dict], records: list[dict]) -> Counter:
+    """Counts of the paper's six classes over the generated outputs."""
+    classes: Counter = Counter()
+    for prediction in predictions:
+        record = records[prediction["index"]]
+        graph = graph_from_record(record, prediction["index"])
+        classes[classify_output(prediction["generated"], graph, record["answer"]).category] += 1
+    return classes
+
+
+def real_edge_share(predictions: list[dict], records: list[dict]) -> tuple[int, float]:
+    """How many steps the outputs write, and the share that are edges of their graph."""
+    written = real = 0
+    for prediction in predictions:
+        record = records[prediction["index"]]
+        edges = {tuple(edge) for edge in record["edges"]}
+        index = {name: i for i, name in enumerate(record["idx_to_symbol"])}
+        for step in split_output(prediction["generated"])[0]:
+            written += 1
+            parsed = parse_step(step)
+            if parsed is not None:
+                real += (index.get(parsed[0]), index.get(parsed[1])) in edges
+    return written, real / written if written else 0.0
+
+
+def _shares(counts: Counter) -> str:
+    total = sum(counts.values())
+    return ", ".join(f"{kind} {count / total:.1%}" for kind, count in counts.most_common())
+
+
 def main() -> None:
     """Prints the shares of each kind of answer."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -45,9 +83,10 @@ def main() -> None:
     args = parser.parse_args()
     predictions = json.loads(args.eval_file.read_text())["predictions"]
     records = json.loads(args.data_file.read_text())
-    kinds = answer_kinds(predictions, records)
-    total = sum(kinds.values())
-    print(", ".join(f"{kind} {count / total:.1%}" for kind, count in kinds.most_common()))
+    print("answers:", _shares(answer_kinds(predictions, records)))
+    print("outputs:", _shares(output_classes(predictions, records)))
+    written, share = real_edge_share(predictions, records)
+    print(f"steps: {written} written, {share:.1%} real edges of the graph")
 
 
 if __name__ == "__main__":
