@@ -75,7 +75,9 @@ class LastCheckpoint(Checkpoint):
     of the epoch, and lets that callback delete the checkpoints it superseded.
 
     Its state also carries the training seconds of every launch so far, so that a
-    resumed run reports the whole training time.
+    resumed run reports the whole training time. The count stops when ``fit`` ends: the
+    final evaluation restores the best checkpoint, and the seconds stored in it must not
+    be added to (or replace) those of the run.
 
     Args:
         dirpath: checkpoint directory.
@@ -90,6 +92,7 @@ class LastCheckpoint(Checkpoint):
         self._saved_step = -1
         self._seconds_before = 0.0
         self._started: float | None = None
+        self._fit_ended = False
 
     @property
     def train_seconds(self) -> float:
@@ -100,11 +103,18 @@ class LastCheckpoint(Checkpoint):
     def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         self._started = time.perf_counter()
 
+    def on_fit_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        self._seconds_before, self._started = self.train_seconds, None
+        self._fit_ended = True
+
     def state_dict(self) -> dict[str, Any]:
         return {"train_seconds": self.train_seconds}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self._seconds_before = float(state_dict.get("train_seconds", 0.0))
+        # Lightning restores callback states when fit resumes (before on_fit_start) and
+        # when test/validate load a checkpoint after fit; only the first is a launch.
+        if not self._fit_ended:
+            self._seconds_before = float(state_dict.get("train_seconds", 0.0))
 
     def on_train_batch_end(self, trainer: L.Trainer, *args: Any) -> None:
         n, step = self.every_n_train_steps, trainer.global_step

@@ -12,6 +12,7 @@ from coconut.training.checkpointing import (
     AtomicCheckpointIO,
     CheckpointMismatchError,
     FinalStageBest,
+    LastCheckpoint,
     check_weights_match,
     find_resume_checkpoint,
 )
@@ -85,3 +86,17 @@ def test_best_checkpoint_only_at_the_final_stage(tmp_path, name, epoch, skipped,
         lambda self, trainer: False,
     )
     assert best._should_skip_saving_checkpoint(_Trainer(epoch)) is skipped
+
+
+def test_train_seconds_count_every_launch_and_stop_at_fit_end(tmp_path: Path, monkeypatch):
+    clock = iter([100.0, 130.0, 130.0, 999.0])
+    monkeypatch.setattr("coconut.training.checkpointing.time.perf_counter", lambda: next(clock))
+    last = LastCheckpoint(tmp_path)
+    last.load_state_dict({"train_seconds": 50.0})  # resuming a run that trained 50 s
+    last.on_fit_start(None, None)  # t=100
+    last.on_fit_end(None, None)  # t=130: 30 s more
+    # The final evaluation restores the best checkpoint, which stored an earlier count:
+    # the run's time must stay 80 s, not become 20 s, nor 20 s plus the time since t=100.
+    last.load_state_dict({"train_seconds": 20.0})
+    assert last.train_seconds == 80.0
+    assert last.state_dict() == {"train_seconds": 80.0}
