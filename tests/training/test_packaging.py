@@ -3,12 +3,15 @@ and broken installs."""
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
 from importlib import resources
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,31 @@ def test_wheel_installed_in_a_fresh_venv_trains_from_any_directory(
     broken = _run([venv / "bin" / "coconut-train", "debug=fast_dev_run"], cwd=elsewhere)
     assert broken.returncode != 0
     assert f"expected at {site / 'conf' / 'train.yaml'}" in broken.stderr
+
+
+def _imported_top_level_modules(package: Path) -> set[str]:
+    names: set[str] = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"coconut"}
+
+
+def test_every_imported_distribution_is_a_declared_dependency():
+    # A venv with system site packages (the wheel test above) hides a missing dependency;
+    # `pip install -e .` on a fresh machine once failed on peft this way.
+    tomllib = pytest.importorskip("tomllib")
+    declared = {
+        re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower()
+        for spec in tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    owners = packages_distributions()
+    missing = {
+        module: owners.get(module)
+        for module in _imported_top_level_modules(REPO / "coconut")
+        if not {dist.lower() for dist in owners.get(module, [module])} & declared
+    }
+    assert not missing, f"imported by coconut/ but not in [project] dependencies: {missing}"
