@@ -5,8 +5,11 @@
 byte-level BPE of ``tokenizer_vocab_size`` tokens; ``word``, the word-level tokenizer of
 :mod:`coconut.training.word_tokenizer` for the synthetic tasks), saves it into the run
 directory (a resumed run reloads it, so token ids never change) and builds a randomly
-initialised model from ``model.arch``. Either way the continuous-thought markers are
-added with :func:`coconut.model.add_latent_tokens` and the base model is wrapped in
+initialised model from ``model.arch``. A scratch run with ``init_from`` takes the tokenizer
+saved beside those weights instead of building its own: a tokenizer built from another
+training file numbers the words differently, and the copied weights would read them
+wrongly. Either way the continuous-thought markers are added with
+:func:`coconut.model.add_latent_tokens` and the base model is wrapped in
 :class:`coconut.model.Coconut`.
 """
 
@@ -23,6 +26,7 @@ from transformers import (
     AutoTokenizer,
     PreTrainedModel,
     PreTrainedTokenizerBase,
+    PreTrainedTokenizerFast,
 )
 
 from coconut.model import Coconut, TokenIds, add_latent_tokens
@@ -32,7 +36,7 @@ from coconut.training.checkpointing import (
     check_weights_match,
     lightning_state_dict,
 )
-from coconut.training.tokenizer import load_or_train_tokenizer
+from coconut.training.tokenizer import load_or_train_tokenizer, save_tokenizer
 from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 log = logging.getLogger(__name__)
@@ -43,9 +47,15 @@ TOKENIZER_DIR = "tokenizer"
 
 
 def build_tokenizer(
-    model_cfg: DictConfig, train_records: Iterable[Mapping], run_dir: Path
+    model_cfg: DictConfig,
+    train_records: Iterable[Mapping],
+    run_dir: Path,
+    init_from: str | Path | None = None,
 ) -> PreTrainedTokenizerBase:
     """The run's tokenizer: the hub's, or one built from ``train_records`` (saved in the run).
+
+    With ``init_from``, a scratch run that has no tokenizer yet first copies the one saved
+    beside those weights (:func:`adopt_source_tokenizer`).
 
     Raises:
         ValueError: for an unknown ``model.source`` or ``model.tokenizer``.
@@ -53,6 +63,8 @@ def build_tokenizer(
     _check_source(model_cfg)
     if model_cfg.source == "hub":
         return AutoTokenizer.from_pretrained(model_cfg.pretrained)
+    if init_from:
+        adopt_source_tokenizer(init_from, run_dir / TOKENIZER_DIR)
     kind = model_cfg.get("tokenizer", "bpe")
     if kind not in TOKENIZER_KINDS:
         raise ValueError(
@@ -64,6 +76,44 @@ def build_tokenizer(
     return load_or_train_tokenizer(
         train_records, run_dir / TOKENIZER_DIR, vocab_size=model_cfg.tokenizer_vocab_size
     )
+
+
+def source_tokenizer_dir(source: str | Path) -> Path | None:
+    """Where the tokenizer of the weights at ``source`` is saved, if anywhere.
+
+    ``source`` is a ``save_pretrained`` directory (tokenizer files inside it), a run
+    directory (its ``tokenizer/``) or a checkpoint in a run's ``checkpoints/`` folder.
+    """
+    path = Path(source)
+    candidates = (
+        [path, path / TOKENIZER_DIR] if path.is_dir() else [path.parent.parent / TOKENIZER_DIR]
+    )
+    for candidate in candidates:
+        if (candidate / "tokenizer.json").is_file():
+            return candidate
+    return None
+
+
+def adopt_source_tokenizer(source: str | Path, out_dir: Path) -> bool:
+    """Copies the tokenizer saved with the weights at ``source`` into ``out_dir``.
+
+    Nothing happens when ``out_dir`` already holds a tokenizer (a resumed run keeps its
+    own). Returns True if a tokenizer was copied; logs a warning when ``source`` has none
+    beside it, since a tokenizer built anew need not number tokens as those weights do.
+    """
+    if (out_dir / "tokenizer.json").is_file():
+        return False
+    found = source_tokenizer_dir(source)
+    if found is None:
+        log.warning(
+            "init_from=%s: no tokenizer saved beside these weights; building one from this "
+            "run's training split, whose token ids must match the ones they were trained with",
+            source,
+        )
+        return False
+    save_tokenizer(PreTrainedTokenizerFast.from_pretrained(found), out_dir)
+    log.info("tokenizer taken from %s (the tokenizer of init_from=%s)", found, source)
+    return True
 
 
 def build_model(

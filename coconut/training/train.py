@@ -240,7 +240,7 @@ class _RunInputs:
 def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
     records = load_splits(cfg.data)
-    tokenizer = build_tokenizer(cfg.model, records["train"], run_dir)
+    tokenizer = build_tokenizer(cfg.model, records["train"], run_dir, cfg.get("init_from"))
     adapter = AdapterConfig.from_mapping(cfg.get("adapter"))
     model, ids = build_model(cfg.model, tokenizer, method.special_tokens(), adapter)
     splits, answers = {}, {}

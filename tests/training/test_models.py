@@ -1,0 +1,67 @@
+"""coconut.training.models: a scratch run started from other weights uses their tokenizer."""
+
+from __future__ import annotations
+
+import logging
+
+from omegaconf import OmegaConf
+
+from coconut.data import generate_prosqa
+from coconut.training.models import adopt_source_tokenizer, build_tokenizer, source_tokenizer_dir
+from coconut.training.tokenizer import save_tokenizer
+from coconut.training.word_tokenizer import load_or_train_word_tokenizer
+
+WORD_MODEL = OmegaConf.create({"name": "w", "source": "scratch", "tokenizer": "word"})
+
+
+def _source_run(tmp_path, seed):
+    """A run directory whose tokenizer was built from ProsQA examples of ``seed``."""
+    run = tmp_path / f"source{seed}"
+    tokenizer = load_or_train_word_tokenizer(generate_prosqa(20, seed=seed), run / "tokenizer")
+    (run / "checkpoints").mkdir()
+    return run, tokenizer
+
+
+def test_two_training_files_number_words_differently(tmp_path):
+    # The reason for adopting: same words, other ids.
+    _, first = _source_run(tmp_path, 0)
+    _, second = _source_run(tmp_path, 1)
+    assert set(first.get_vocab()) == set(second.get_vocab())
+    assert first.get_vocab() != second.get_vocab()
+
+
+def test_the_tokenizer_is_found_beside_a_checkpoint_a_run_and_a_model_dir(tmp_path):
+    run, tokenizer = _source_run(tmp_path, 0)
+    assert source_tokenizer_dir(run / "checkpoints" / "best.ckpt") == run / "tokenizer"
+    assert source_tokenizer_dir(run) == run / "tokenizer"
+    model_dir = tmp_path / "model"
+    save_tokenizer(tokenizer, model_dir)
+    assert source_tokenizer_dir(model_dir) == model_dir
+    assert source_tokenizer_dir(tmp_path / "elsewhere" / "x.ckpt") is None
+
+
+def test_init_from_gives_the_new_run_the_sources_token_ids(tmp_path):
+    run, source = _source_run(tmp_path, 0)
+    new_run = tmp_path / "new"
+    other_data = generate_prosqa(20, seed=1)
+    built = build_tokenizer(WORD_MODEL, other_data, new_run, run / "checkpoints" / "best.ckpt")
+    assert built.get_vocab() == source.get_vocab()
+    assert (new_run / "tokenizer" / "tokenizer.json").is_file()
+    # Without init_from the same data gives its own numbering.
+    fresh = build_tokenizer(WORD_MODEL, other_data, tmp_path / "fresh")
+    assert fresh.get_vocab() != source.get_vocab()
+
+
+def test_a_run_that_has_a_tokenizer_keeps_it(tmp_path):
+    run, source = _source_run(tmp_path, 0)
+    _, own = _source_run(tmp_path, 1)
+    assert not adopt_source_tokenizer(run, tmp_path / "source1" / "tokenizer")
+    kept = build_tokenizer(WORD_MODEL, [], tmp_path / "source1", run)
+    assert kept.get_vocab() == own.get_vocab() != source.get_vocab()
+
+
+def test_weights_without_a_tokenizer_beside_them_warn(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="coconut.training.models"):
+        assert not adopt_source_tokenizer(tmp_path / "loose.ckpt", tmp_path / "new" / "tokenizer")
+    assert "no tokenizer saved beside these weights" in caplog.text
+    assert not (tmp_path / "new" / "tokenizer").exists()
