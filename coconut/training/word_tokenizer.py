@@ -1,14 +1,20 @@
 """A word-level tokenizer for the synthetic tasks (ProsQA, ProntoQA): one token per word.
 
 The text is cut as GPT-2 cuts it before BPE (a word with its leading space, a run of
-punctuation, a newline), and every piece is one token. The vocabulary is every piece of
-the training text plus every word of the generators' templates and pools
-(:mod:`coconut.data.vocab`), singular and plural, lower-case and capitalised, with and
-without a leading space. So a
-second set drawn from the same generators, or a published file of the same task, encodes
-with one token per name or concept and no unknown token, whatever the training set held.
-Decoding gives the text back exactly. A piece outside the vocabulary becomes
-``<|unk|>``; :func:`count_unknown` finds those so that callers can refuse such input.
+punctuation, a newline), and every piece is one token. A word at the start of a text or
+of a line is read as if a space stood before it, so a word is the same token wherever it
+stands: the "Tom" that opens a reasoning step is the " Tom" of the question. (With
+GPT-2's own cut they are two unrelated tokens, and a model trained from scratch must
+learn that they mean the same.) Decoding removes those implied spaces again.
+
+The vocabulary is every piece of the training text plus every word of the generators'
+templates and pools (:mod:`coconut.data.vocab`), singular and plural, lower-case and
+capitalised. So a second set drawn from the same generators, or a published file of the
+same task, encodes with one token per name or concept and no unknown token, whatever the
+training set held. Decoding gives back exactly any text that does not begin with
+whitespace and has none right after a newline (all of these tasks' text); a space there
+is dropped. A piece outside the vocabulary becomes ``<|unk|>``; :func:`count_unknown`
+finds those so that callers can refuse such input.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
 from coconut.data.names import plural
@@ -26,12 +32,26 @@ from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer, wrap_
 
 UNK_TOKEN = "<|unk|>"
 TEMPLATE_WORDS = ("Every", "Each", "Is", "is", "are", "a", "an", "not", "or", "True", "False",
-                  "true", "false", ".", "?", ":", "###", "\n")  # fmt: skip
-"""The words and punctuation of the ProsQA and ProntoQA sentence templates."""
+                  "true", "false", "###")  # fmt: skip
+"""The words of the ProsQA and ProntoQA sentence templates."""
+TEMPLATE_PUNCTUATION = (".", "?", ":", "\n")
+"""The punctuation of those templates, which follows a word with no space between."""
+
+
+def _normalizer() -> normalizers.Normalizer:
+    """A space after every newline that a word follows (the start of text: see below)."""
+    return normalizers.Replace(Regex(r"\n(?=\S)"), "\n ")
 
 
 def _pre_tokenizer() -> pre_tokenizers.PreTokenizer:
-    return pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    # add_prefix_space gives the first word of a text its space unless it has one.
+    return pre_tokenizers.ByteLevel(add_prefix_space=True, use_regex=True)
+
+
+def _decoder() -> decoders.Decoder:
+    """Bytes back to text, less the spaces that the normalizer and pre-tokenizer implied."""
+    implied = [decoders.Replace("\n ", "\n"), decoders.Strip(" ", 1, 0)]
+    return decoders.Sequence([decoders.ByteLevel(), *implied])
 
 
 def pool_words() -> list[str]:
@@ -44,12 +64,18 @@ def pool_words() -> list[str]:
     return sorted(words | set(TEMPLATE_WORDS))
 
 
+def _bare_pieces(text: str) -> list[str]:
+    """The pieces of ``text`` where it follows a word (no space implied before it)."""
+    bare = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+    return [piece for piece, _ in bare.pre_tokenize_str(text)]
+
+
 def word_pieces(texts: Iterable[str]) -> list[str]:
     """The distinct pre-tokenized pieces of ``texts``, in order of first appearance."""
-    pre = _pre_tokenizer()
+    norm, pre = _normalizer(), _pre_tokenizer()
     seen: dict[str, None] = {}
     for text in texts:
-        for piece, _ in pre.pre_tokenize_str(text):
+        for piece, _ in pre.pre_tokenize_str(norm.normalize_str(text)):
             seen.setdefault(piece, None)
     return list(seen)
 
@@ -61,22 +87,24 @@ def train_word_tokenizer(
 
     Args:
         texts: training text; each of its pieces becomes a token.
-        extra_words: words added with and without a leading space (default:
-            :func:`pool_words`).
+        extra_words: words added to the vocabulary (default: :func:`pool_words`); the
+            template punctuation is always added.
 
     Returns:
         A fast tokenizer with ``<|endoftext|>`` as eos/bos/pad (id 0), the four markers
         (ids 1-4) and ``<|unk|>`` (id 5) as special tokens.
     """
     words = pool_words() if extra_words is None else list(extra_words)
-    pieces = word_pieces([*texts, *words, *(" " + w for w in words)])
+    punctuation = [piece for mark in TEMPLATE_PUNCTUATION for piece in _bare_pieces(mark)]
+    pieces = [*word_pieces([*texts, *words]), *punctuation]
     specials = [EOS_TOKEN, *SPECIAL_TOKENS, UNK_TOKEN]
     vocab = {token: i for i, token in enumerate(specials)}
     for piece in pieces:
         vocab.setdefault(piece, len(vocab))
     backend = Tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN))
+    backend.normalizer = _normalizer()
     backend.pre_tokenizer = _pre_tokenizer()
-    backend.decoder = decoders.ByteLevel()
+    backend.decoder = _decoder()
     return wrap_tokenizer(backend, unk_token=UNK_TOKEN)
 
 

@@ -64,20 +64,44 @@ def test_another_generated_set_is_one_token_per_word(tokenizer, records) -> None
 
 
 def test_word_pieces_are_distinct_in_order() -> None:
-    assert word_pieces(["Tom is a wumpus.", " Tom is"]) == [
-        "Tom",
+    assert word_pieces(["Tom is a wumpus.", " Tom is", "Every wumpus\nis"]) == [
+        "ĠTom",
         "Ġis",
         "Ġa",
         "Ġwumpus",
         ".",
-        "ĠTom",
+        "ĠEvery",
+        "Ċ",
     ]
+
+
+def test_a_word_is_one_token_wherever_it_stands(tokenizer) -> None:
+    """A step's first word is the question's word: at text start, after newline or space."""
+    record = generate_prosqa(1, seed=3)[0]
+    question, first_step, *_ = record_texts([record])
+    entity = first_step.split()[0]
+    (entity_id,) = tokenizer(" " + entity)["input_ids"]
+    assert tokenizer(first_step)["input_ids"][0] == entity_id
+    assert entity_id in tokenizer(question)["input_ids"]
+    joined = tokenizer(question + first_step)["input_ids"]
+    assert joined == tokenizer(question)["input_ids"] + tokenizer(first_step)["input_ids"]
+    assert tokenizer.convert_ids_to_tokens(joined).count("Ċ") == 2
+
+
+def test_decoding_drops_only_the_implied_spaces(tokenizer) -> None:
+    text = "Tom is a wumpus.\nEvery wumpus is a yumpus.\n### Tom is a yumpus."
+    ids = tokenizer(text)["input_ids"]
+    assert tokenizer.convert_ids_to_tokens(ids)[:1] == ["ĠTom"]
+    assert tokenizer.decode(ids) == text
+    assert tokenizer.decode(tokenizer(" Tom")["input_ids"]) == "Tom"  # a real leading space
 
 
 def test_every_pool_word_is_one_token(tokenizer) -> None:
     for word in pool_words():
-        assert len(tokenizer(word)["input_ids"]) == 1, word
-        assert len(tokenizer(" " + word)["input_ids"]) == 1, word
+        for text in (word, " " + word, "Tom.\n" + word):
+            ids = tokenizer(text)["input_ids"]
+            assert ids[-1:] == tokenizer(" " + word)["input_ids"], text
+            assert count_unknown(tokenizer, ids) == 0, text
 
 
 def test_unknown_words_are_counted(tokenizer) -> None:
