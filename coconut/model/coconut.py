@@ -19,6 +19,7 @@ from torch import nn
 from transformers import PreTrainedModel
 from transformers.cache_utils import Cache
 
+from coconut.model.kv_cache import cache_kwargs, returned_cache
 from coconut.model.plan import LatentPlan, check_inputs, make_plan
 
 
@@ -160,10 +161,10 @@ class Coconut(nn.Module):
                 inputs_embeds=chunk,
                 attention_mask=attention_mask[:, :end],
                 position_ids=position_ids[:, start:end],
-                past_key_values=cache,
+                **cache_kwargs(decoder, cache),
                 use_cache=use_cache,
             )
-            cache = out.past_key_values if use_cache else None
+            cache = returned_cache(out) if use_cache else None
             hiddens.append(out.last_hidden_state)
             inputs.append(chunk)
         return LatentPass(torch.cat(hiddens, 1), torch.cat(inputs, 1), cache, plan)

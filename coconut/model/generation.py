@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from coconut.model.kv_cache import cache_kwargs, returned_cache
 from coconut.model.plan import check_inputs
 
 if TYPE_CHECKING:
@@ -96,10 +97,10 @@ def generate(
             inputs_embeds=embed(token[:, None]),
             attention_mask=mask,
             position_ids=next_pos,
-            past_key_values=cache,
+            **cache_kwargs(decoder, cache),
             use_cache=True,
         )
-        cache, passes, next_pos = out.past_key_values, passes + 1, next_pos + 1
+        cache, passes, next_pos = returned_cache(out), passes + 1, next_pos + 1
         logits = head(out.last_hidden_state[:, -1])
     return GenerationResult(torch.stack(tokens, 1), lengths, passes)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from coconut.model.generation import GenerationResult, left_align
+from coconut.model.kv_cache import cache_kwargs, returned_cache
 from coconut.model.plan import check_inputs
 
 if TYPE_CHECKING:
@@ -92,9 +93,9 @@ def generate_interleaved(
             inputs_embeds=inputs[:, None],
             attention_mask=mask,
             position_ids=next_pos,
-            past_key_values=cache,
+            **cache_kwargs(decoder, cache),
             use_cache=True,
         )
-        cache, passes, next_pos = out.past_key_values, passes + 1, next_pos + 1
+        cache, passes, next_pos = returned_cache(out), passes + 1, next_pos + 1
         hidden = out.last_hidden_state[:, -1]
     return GenerationResult(torch.stack(tokens, 1), lengths, passes)

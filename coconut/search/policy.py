@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+from coconut.model.kv_cache import cache_kwargs, returned_cache
 from coconut.search.counters import ComputeCounter
 from coconut.search.mdp import newline_token_ids
 
@@ -120,7 +121,7 @@ class StepPolicy:
                 input_ids=token[:, None],
                 attention_mask=mask,
                 position_ids=next_pos,
-                past_key_values=out.past_key_values,
+                **cache_kwargs(self.model, returned_cache(out)),
                 use_cache=True,
             )
             self.counter.policy_forward_passes += 1
