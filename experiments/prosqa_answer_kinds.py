@@ -8,7 +8,9 @@ three lines:
   chance on ProsQA is 50% only for a model that always names one of the two options;
 - the paper's six output classes (Correct Path, Longer Path, Hallucination, Wrong Target,
   Correct Label, Incorrect Label; :mod:`coconut.probe.classify`);
-- the share of written steps that are real edges of the question's graph.
+- the share of written steps that are real edges of the question's graph;
+- per step position (first written step, second, ...): the share of real edges and of
+  self-loops ("Every X is a X."), the shortcut a model takes when it cannot read an edge.
 
     python experiments/prosqa_answer_kinds.py <eval.json> <prosqa split.json>
 """
@@ -70,6 +72,29 @@ def real_edge_share(predictions: list[dict], records: list[dict]) -> tuple[int, 
     return written, real / written if written else 0.0
 
 
+def step_kinds(predictions: list[dict], records: list[dict]) -> list[Counter]:
+    """Per step position, counts of ``real edge``, ``self-loop``, ``other`` and ``unparsed``."""
+    positions: list[Counter] = []
+    for prediction in predictions:
+        record = records[prediction["index"]]
+        edges = {tuple(edge) for edge in record["edges"]}
+        index = {name: i for i, name in enumerate(record["idx_to_symbol"])}
+        for position, step in enumerate(split_output(prediction["generated"])[0]):
+            if position == len(positions):
+                positions.append(Counter())
+            parsed = parse_step(step)
+            if parsed is None:
+                kind = "unparsed"
+            elif parsed[0] == parsed[1]:
+                kind = "self-loop"
+            elif (index.get(parsed[0]), index.get(parsed[1])) in edges:
+                kind = "real edge"
+            else:
+                kind = "other"
+            positions[position][kind] += 1
+    return positions
+
+
 def _shares(counts: Counter) -> str:
     total = sum(counts.values())
     return ", ".join(f"{kind} {count / total:.1%}" for kind, count in counts.most_common())
@@ -87,6 +112,8 @@ def main() -> None:
     print("outputs:", _shares(output_classes(predictions, records)))
     written, share = real_edge_share(predictions, records)
     print(f"steps: {written} written, {share:.1%} real edges of the graph")
+    for position, kinds in enumerate(step_kinds(predictions, records), start=1):
+        print(f"  step {position} ({sum(kinds.values())} written): {_shares(kinds)}")
 
 
 if __name__ == "__main__":
