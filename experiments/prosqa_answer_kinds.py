@@ -18,6 +18,7 @@ three lines:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -57,21 +58,6 @@ def output_classes(predictions: list[dict], records: list[dict]) -> Counter:
     return classes
 
 
-def real_edge_share(predictions: list[dict], records: list[dict]) -> tuple[int, float]:
-    """How many steps the outputs write, and the share that are edges of their graph."""
-    written = real = 0
-    for prediction in predictions:
-        record = records[prediction["index"]]
-        edges = {tuple(edge) for edge in record["edges"]}
-        index = {name: i for i, name in enumerate(record["idx_to_symbol"])}
-        for step in split_output(prediction["generated"])[0]:
-            written += 1
-            parsed = parse_step(step)
-            if parsed is not None:
-                real += (index.get(parsed[0]), index.get(parsed[1])) in edges
-    return written, real / written if written else 0.0
-
-
 def step_kinds(predictions: list[dict], records: list[dict]) -> list[Counter]:
     """Per step position, counts of ``real edge``, ``self-loop``, ``other`` and ``unparsed``."""
     positions: list[Counter] = []
@@ -95,6 +81,23 @@ def step_kinds(predictions: list[dict], records: list[dict]) -> list[Counter]:
     return positions
 
 
+def real_edge_share(positions: list[Counter]) -> tuple[int, float]:
+    """How many steps :func:`step_kinds` counted, and the share that are real edges."""
+    total = sum(positions, Counter())
+    written = sum(total.values())
+    return written, total["real edge"] / written if written else 0.0
+
+
+def _check_same_file(evaluation: dict, data_file: Path, data: bytes) -> None:
+    """Refuses a data file other than the one the evaluation scored (by its SHA-256)."""
+    expected = evaluation.get("sha256")
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise SystemExit(
+            f"{data_file} is not the file this evaluation scored "
+            f"({evaluation.get('file')}, sha256 {expected[:12]}...)"
+        )
+
+
 def _shares(counts: Counter) -> str:
     total = sum(counts.values())
     return ", ".join(f"{kind} {count / total:.1%}" for kind, count in counts.most_common())
@@ -106,13 +109,16 @@ def main() -> None:
     parser.add_argument("eval_file", type=Path)
     parser.add_argument("data_file", type=Path)
     args = parser.parse_args()
-    predictions = json.loads(args.eval_file.read_text())["predictions"]
-    records = json.loads(args.data_file.read_text())
+    evaluation = json.loads(args.eval_file.read_text())
+    data = args.data_file.read_bytes()
+    _check_same_file(evaluation, args.data_file, data)
+    predictions, records = evaluation["predictions"], json.loads(data)
     print("answers:", _shares(answer_kinds(predictions, records)))
     print("outputs:", _shares(output_classes(predictions, records)))
-    written, share = real_edge_share(predictions, records)
+    positions = step_kinds(predictions, records)
+    written, share = real_edge_share(positions)
     print(f"steps: {written} written, {share:.1%} real edges of the graph")
-    for position, kinds in enumerate(step_kinds(predictions, records), start=1):
+    for position, kinds in enumerate(positions, start=1):
         print(f"  step {position} ({sum(kinds.values())} written): {_shares(kinds)}")
 
 

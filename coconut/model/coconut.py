@@ -19,7 +19,7 @@ from torch import nn
 from transformers import PreTrainedModel
 from transformers.cache_utils import Cache
 
-from coconut.model.kv_cache import cache_kwargs, returned_cache
+from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.plan import LatentPlan, check_inputs, make_plan
 
 
@@ -151,6 +151,7 @@ class Coconut(nn.Module):
         plan = make_plan(input_ids.eq(self.latent_token_id) & attention_mask.bool())
         use_cache = keep_cache or plan.num_passes > 1
         cache, hiddens, inputs = None, [], []
+        keyword = cache_keyword(decoder)
         for i, (start, end) in enumerate(plan.bounds):
             chunk = embeds[:, start:end]
             if i > 0:  # only a chunk's first column can be a latent waiting for its input
@@ -161,7 +162,7 @@ class Coconut(nn.Module):
                 inputs_embeds=chunk,
                 attention_mask=attention_mask[:, :end],
                 position_ids=position_ids[:, start:end],
-                **cache_kwargs(decoder, cache),
+                **{keyword: cache},
                 use_cache=use_cache,
             )
             cache = returned_cache(out) if use_cache else None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from coconut.model.kv_cache import cache_kwargs, returned_cache
+from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.plan import check_inputs
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ def generate(
     tokens = []
     embed = model.base_causallm.get_input_embeddings()
     decoder, _ = _head(model)
+    keyword = cache_keyword(decoder)
     for step in range(max_new_tokens):
         token = torch.where(done, pad, logits.argmax(-1))  # (B,)
         tokens.append(token)
@@ -97,7 +98,7 @@ def generate(
             inputs_embeds=embed(token[:, None]),
             attention_mask=mask,
             position_ids=next_pos,
-            **cache_kwargs(decoder, cache),
+            **{keyword: cache},
             use_cache=True,
         )
         cache, passes, next_pos = returned_cache(out), passes + 1, next_pos + 1

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from coconut.model.generation import GenerationResult, left_align
-from coconut.model.kv_cache import cache_kwargs, returned_cache
+from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.plan import check_inputs
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def generate_interleaved(
     from coconut.model.coconut import decoder_and_head
 
     decoder, head = decoder_and_head(model.base_causallm)
+    keyword = cache_keyword(decoder)
     embed = model.base_causallm.get_input_embeddings()
     eos = model.eos_token_id
     pad = eos if pad_token_id is None else pad_token_id
@@ -93,7 +94,7 @@ def generate_interleaved(
             inputs_embeds=inputs[:, None],
             attention_mask=mask,
             position_ids=next_pos,
-            **cache_kwargs(decoder, cache),
+            **{keyword: cache},
             use_cache=True,
         )
         cache, passes, next_pos = returned_cache(out), passes + 1, next_pos + 1

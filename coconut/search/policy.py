@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
-from coconut.model.kv_cache import cache_kwargs, returned_cache
+from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.search.counters import ComputeCounter
 from coconut.search.mdp import newline_token_ids
 
@@ -105,6 +105,7 @@ class StepPolicy:
         self.counter.policy_forward_passes += 1
         done = torch.zeros(len(rows), dtype=torch.bool)
         next_pos, tokens = positions[:, -1:] + 1, []
+        keyword = cache_keyword(self.model)
         for step in range(budget):
             token = self._pick(out.logits[:, -1], temperature)
             token = torch.where(done, self.eos, token)
@@ -121,7 +122,7 @@ class StepPolicy:
                 input_ids=token[:, None],
                 attention_mask=mask,
                 position_ids=next_pos,
-                **cache_kwargs(self.model, returned_cache(out)),
+                **{keyword: returned_cache(out)},
                 use_cache=True,
             )
             self.counter.policy_forward_passes += 1

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import torch
 from tiny_models import mixed_batch
 
-from coconut.model.kv_cache import cache_kwargs, returned_cache
+from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.reference import naive_generate
 
 
@@ -39,16 +39,17 @@ class _RenamedOutput:
 
 
 def test_a_legacy_decoder_gets_past_key_values():
-    assert cache_kwargs(_LegacyDecoder(), 7) == {"past_key_values": 7}
-    assert returned_cache(_LegacyDecoder()(**cache_kwargs(_LegacyDecoder(), 7))) == ("legacy", 7)
+    assert cache_keyword(_LegacyDecoder()) == "past_key_values"
+    output = _LegacyDecoder()(**{cache_keyword(_LegacyDecoder()): 7})
+    assert returned_cache(output) == ("legacy", 7)
 
 
 def test_the_installed_models_get_the_name_their_forward_declares(model):
     decoder = model.base_causallm.base_model
     parameters = inspect.signature(type(decoder).forward).parameters
     expected = "cache" if "cache" in parameters else "past_key_values"
-    assert cache_kwargs(decoder, None) == {expected: None}
-    assert cache_kwargs(_Wrapper(decoder), None) == {expected: None}
+    assert cache_keyword(decoder) == expected
+    assert cache_keyword(_Wrapper(decoder)) == expected
 
 
 def test_the_renamed_output_field_is_read():
