@@ -24,7 +24,7 @@ import itertools
 import logging
 import math
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,12 +216,17 @@ def _render(rng: random.Random, question: _Question) -> dict[str, Any]:
     }
 
 
+def _question(record: dict[str, Any]) -> str:
+    return record["question"]
+
+
 def generate_prosqa(
     n: int,
     seed: int,
     *,
     progress: bool = False,
     exclude: Collection[str] = (),
+    key: Callable[[dict[str, Any]], str] | None = None,
     **options: Any,
 ) -> list[dict[str, Any]]:
     """Generate ``n`` distinct ProsQA examples, deterministically from ``seed``.
@@ -230,7 +235,9 @@ def generate_prosqa(
         n: number of examples.
         seed: random seed; the same seed and options give the same examples.
         progress: show a progress bar.
-        exclude: questions not to produce (e.g. those of another split).
+        exclude: questions not to produce (e.g. those of another split), or keys when
+            ``key`` is given.
+        key: what two records must differ in (default: the question text).
         **options: fields of :class:`ProsQAConfig` (``num_nodes``, ``min_steps``, ...).
 
     Returns:
@@ -250,14 +257,14 @@ def generate_prosqa(
         for _attempt in range(config.max_attempts):
             question = _draw_question(rng, config)
             record = None if question is None else _render(rng, question)
-            if record is not None and record["question"] not in seen:
+            if record is not None and (key or _question)(record) not in seen:
                 break
         else:
             raise ValueError(
                 f"no new valid ProsQA graph in {config.max_attempts} draws with {config}; "
                 "allow more nodes or a wider step range"
             )
-        seen.add(record["question"])
+        seen.add((key or _question)(record))
         records.append(record)
     log.info("generated %d ProsQA examples (seed %d, %s)", len(records), seed, config)
     return records

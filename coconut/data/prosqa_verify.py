@@ -8,13 +8,20 @@ For a record with the graph fields, :func:`verify_prosqa` checks that
   "Is <root> a <target> or <neg_target>?" (either order);
 - the steps are a chain of stated facts from the root to the target, as short as any;
 - the answer is "<root> is a <target>.".
+
+A record in the symbolic form (:mod:`coconut.data.symbolic`) is checked the same way, in
+its own words: the question states exactly the edges and asks about root, target and
+negative target; the steps are the node indices of a shortest path; the answer is the
+target's index.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from coconut.data import symbolic
 from coconut.data.dag import children_lists, distances_from
 from coconut.data.prosqa_text import answer_sentence, parse_fact, parse_query, split_sentences
 from coconut.data.schema import GRAPH_FIELDS, NODE_FIELDS, FieldProblem, shape_problems
@@ -97,6 +104,38 @@ def _steps_problems(
     return problems
 
 
+def _symbolic_problems(record: Mapping[str, Any], dist: Mapping[int, int]) -> list[FieldProblem]:
+    """The checks of :func:`graph_problems` for the symbolic form (:mod:`coconut.data.symbolic`)."""
+    try:
+        stated, options, root = symbolic.parse_question(record["question"])
+    except ValueError as err:
+        return [("question", str(err))]
+    problems: list[FieldProblem] = []
+    edges = {tuple(e) for e in record["edges"]}
+    if {tuple(e) for e in stated} != edges or len(stated) != len(edges):
+        problems.append(("question", "does not state exactly the graph's edges"))
+    if root != record["root"] or sorted(options) != sorted(
+        [record["target"], record["neg_target"]]
+    ):
+        problems.append(("question", "asks about other nodes than root, target and neg_target"))
+    steps = record["steps"]
+    if not all(str(step).isdigit() for step in steps):
+        return [*problems, ("steps", f"are not node indices: {steps!r}")]
+    path = [record["root"], *map(int, steps)]
+    if (
+        any((a, b) not in edges for a, b in itertools.pairwise(path))
+        or path[-1] != record["target"]
+    ):
+        problems.append(("steps", f"are not a path from the root to the target: {steps!r}"))
+    elif len(steps) != dist.get(record["target"]):
+        problems.append(
+            ("steps", f"path has {len(steps)} edges, the shortest has {dist[record['target']]}")
+        )
+    if str(record["answer"]).strip() != str(record["target"]):
+        problems.append(("answer", f"{record['answer']!r} is not the target {record['target']}"))
+    return problems
+
+
 def graph_problems(record: Mapping[str, Any]) -> list[FieldProblem]:
     """Semantic checks of a ProsQA record whose fields already have the right shape.
 
@@ -113,6 +152,8 @@ def graph_problems(record: Mapping[str, Any]) -> list[FieldProblem]:
         problems.append(("target", f"{symbols[target]!r} is not reachable from the root"))
     if neg in dist:
         problems.append(("neg_target", f"{symbols[neg]!r} is reachable from the root"))
+    if symbolic.QUERY_MARK in record["question"]:
+        return problems + _symbolic_problems(record, dist)
     edge_facts = {(symbols[a], symbols[b]) for a, b in record["edges"]}
     problems += _question_problems(record, edge_facts)
     problems += _steps_problems(record, edge_facts, dist)

@@ -32,6 +32,7 @@ from coconut.curriculum import (
 )
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.sampler import EpochSampler, ResumableDataLoader
+from coconut.training.shuffle import FactShuffle
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ class StageDataset(Dataset):
         seed: run seed.
         method: method config.
         ids: special token ids.
+        shuffle: rewrites an example before it is laid out (e.g.
+            :class:`~coconut.training.shuffle.FactShuffle`); ``None`` leaves it as it is.
     """
 
     def __init__(
@@ -57,15 +60,19 @@ class StageDataset(Dataset):
         seed: int,
         method: Method,
         ids: TokenIds,
+        shuffle: FactShuffle | None = None,
     ) -> None:
         self.examples, self.stage, self.epoch = examples, stage, epoch
         self.seed, self.method, self.ids = seed, method, ids
+        self.shuffle = shuffle
 
     def __len__(self) -> int:
         return len(self.examples)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         ex = self.examples[index]
+        if self.shuffle is not None:
+            ex = self.shuffle(index, ex, seed=self.seed, epoch=self.epoch)
         stage = sample_stage(ex, self.stage, self.method, example_rng(self.seed, self.epoch, index))
         seq = build_sequence(ex, stage, self.method, self.ids)
         return {"input_ids": seq.input_ids, "labels": seq.labels}
@@ -137,6 +144,7 @@ class CurriculumDataModule(L.LightningDataModule):
         test_split: the split ``test_dataloader`` serves.
         curriculum: the run's curriculum callback, which decides every stage; by
             default one of ``method`` (with ``eval_stage``) that no trainer calls.
+        shuffle: per-epoch rewriting of the training examples (``data.shuffle_facts``).
     """
 
     def __init__(
@@ -153,6 +161,7 @@ class CurriculumDataModule(L.LightningDataModule):
         eval_stage: int | None = None,
         test_split: str = "test",
         curriculum: CurriculumCallback | None = None,
+        shuffle: FactShuffle | None = None,
     ) -> None:
         super().__init__()
         if batch_size < 1 or eval_batch_size < 1:
@@ -166,6 +175,7 @@ class CurriculumDataModule(L.LightningDataModule):
         self.seed, self.num_workers = seed, num_workers
         self.curriculum = curriculum or CurriculumCallback(method, eval_stage)
         self.test_split = test_split
+        self.shuffle = shuffle
         self.train_collator = Collator(pad_id=ids.eos, latent_id=ids.latent)
         self.prompt_collator = Collator(pad_id=ids.eos)
 
@@ -202,6 +212,7 @@ class CurriculumDataModule(L.LightningDataModule):
             seed=self.seed,
             method=self.method,
             ids=self.ids,
+            shuffle=self.shuffle,
         )
         sampler = EpochSampler(
             len(dataset), seed=self.seed, epoch=epoch, rank=rank, world_size=world

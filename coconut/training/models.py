@@ -3,8 +3,9 @@
 ``model.source`` picks how: ``hub`` loads pretrained weights and tokenizer (``gpt2``);
 ``scratch`` builds a tokenizer from the training split (``model.tokenizer``: ``bpe``, a
 byte-level BPE of ``tokenizer_vocab_size`` tokens; ``word``, the word-level tokenizer of
-:mod:`coconut.training.word_tokenizer` for the synthetic tasks), saves it into the run
-directory (a resumed run reloads it, so token ids never change) and builds a randomly
+:mod:`coconut.training.word_tokenizer` for the synthetic tasks; ``symbolic``, the fixed
+tokenizer of symbolic ProsQA in :mod:`coconut.training.symbolic_tokenizer`), saves it into
+the run directory (a resumed run reloads it, so token ids never change) and builds a randomly
 initialised model from ``model.arch``. A scratch run with ``init_from`` takes the tokenizer
 saved beside those weights instead of building its own: a tokenizer built from another
 training file numbers the words differently, and the copied weights would read them
@@ -36,13 +37,14 @@ from coconut.training.checkpointing import (
     check_weights_match,
     lightning_state_dict,
 )
+from coconut.training.symbolic_tokenizer import load_or_build_symbolic_tokenizer
 from coconut.training.tokenizer import load_or_train_tokenizer, save_tokenizer
 from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 log = logging.getLogger(__name__)
 
 SOURCES = ("hub", "scratch")
-TOKENIZER_KINDS = ("bpe", "word")
+TOKENIZER_KINDS = ("bpe", "word", "symbolic")
 TOKENIZER_DIR = "tokenizer"
 
 
@@ -73,6 +75,8 @@ def build_tokenizer(
         )
     if kind == "word":
         return load_or_train_word_tokenizer(train_records, run_dir / TOKENIZER_DIR)
+    if kind == "symbolic":
+        return load_or_build_symbolic_tokenizer(train_records, run_dir / TOKENIZER_DIR)
     return load_or_train_tokenizer(
         train_records, run_dir / TOKENIZER_DIR, vocab_size=model_cfg.tokenizer_vocab_size
     )

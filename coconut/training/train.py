@@ -69,6 +69,7 @@ from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.progress import EpochSummary, QuietProgressBar
 from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
+from coconut.training.shuffle import FactShuffle
 from coconut.training.sources import load_splits
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def _train_locked(
         seed=cfg.seed,
         num_workers=cfg.data.num_workers,
         curriculum=curriculum,
+        shuffle=inputs.shuffle,
     )
     extra = [IdentityCallback(identity), EpochSummary(curriculum), *callbacks]
     if cfg.get("divergence", {}).get("check", True):
@@ -235,6 +237,7 @@ class _RunInputs:
     ids: TokenIds
     splits: dict[str, list[TokenizedExample]]
     answers: dict[str, list[str]]
+    shuffle: FactShuffle | None = None
 
 
 def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
@@ -250,7 +253,11 @@ def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
         splits, method, ids, context_length(model), cfg.eval.max_new_tokens, cfg.eval.stage
     )
     warn_short_curriculum(method, splits["train"])
-    return _RunInputs(model, tokenizer, ids, splits, answers)
+    shuffle = None
+    if cfg.data.get("shuffle_facts", False):
+        questions = records["train"]["question"]
+        shuffle = FactShuffle(questions, tokenizer, str(cfg.data.splits.train))
+    return _RunInputs(model, tokenizer, ids, splits, answers, shuffle)
 
 
 def warn_short_curriculum(method: Method, train: list[TokenizedExample]) -> bool:

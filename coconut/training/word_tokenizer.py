@@ -38,7 +38,7 @@ TEMPLATE_PUNCTUATION = (".", "?", ":", "\n")
 """The punctuation of those templates, which follows a word with no space between."""
 
 
-def _normalizer() -> normalizers.Normalizer:
+def implied_space_normalizer() -> normalizers.Normalizer:
     """A space after every newline that a word follows (the start of text: see below)."""
     return normalizers.Replace(Regex(r"\n(?=\S)"), "\n ")
 
@@ -48,7 +48,7 @@ def _pre_tokenizer() -> pre_tokenizers.PreTokenizer:
     return pre_tokenizers.ByteLevel(add_prefix_space=True, use_regex=True)
 
 
-def _decoder() -> decoders.Decoder:
+def implied_space_decoder() -> decoders.Decoder:
     """Bytes back to text, less the spaces that the normalizer and pre-tokenizer implied."""
     implied = [decoders.Replace("\n ", "\n"), decoders.Strip(" ", 1, 0)]
     return decoders.Sequence([decoders.ByteLevel(), *implied])
@@ -72,7 +72,7 @@ def _bare_pieces(text: str) -> list[str]:
 
 def word_pieces(texts: Iterable[str]) -> list[str]:
     """The distinct pre-tokenized pieces of ``texts``, in order of first appearance."""
-    norm, pre = _normalizer(), _pre_tokenizer()
+    norm, pre = implied_space_normalizer(), _pre_tokenizer()
     seen: dict[str, None] = {}
     for text in texts:
         for piece, _ in pre.pre_tokenize_str(norm.normalize_str(text)):
@@ -102,9 +102,9 @@ def train_word_tokenizer(
     for piece in pieces:
         vocab.setdefault(piece, len(vocab))
     backend = Tokenizer(models.WordLevel(vocab, unk_token=UNK_TOKEN))
-    backend.normalizer = _normalizer()
+    backend.normalizer = implied_space_normalizer()
     backend.pre_tokenizer = _pre_tokenizer()
-    backend.decoder = _decoder()
+    backend.decoder = implied_space_decoder()
     return wrap_tokenizer(backend, unk_token=UNK_TOKEN)
 
 

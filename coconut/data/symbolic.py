@@ -1,0 +1,181 @@
+"""Symbolic ProsQA: the graph of a ProsQA record written with one token per node.
+
+The form of *Reasoning by Superposition* (Zhu, Hao et al., 2025): a node is its index,
+each edge is written ``"s t |"``, and the question ends ``"[Q] a b [R] root"``, where
+``a b`` are the two options (target and negative target, in random order) and ``root``
+is the question's entity. The reasoning steps are the nodes of the record's gold path
+after the root, one per step, and the answer is the target's index::
+
+    {"question": "0 2 | 1 3 | 3 4 | [Q] 4 2 [R] 1", "steps": ["3", "4"], "answer": "4"}
+
+A symbolic record keeps the graph fields (``edges``, ``root``, ``target``,
+``neg_target``), and its ``idx_to_symbol`` names node ``i`` ``"i"``, so every graph tool
+(verifier, probes, search) reads it like any ProsQA record.
+
+Conversion needs the graph fields; the gold path is read from the record's own steps
+(the last word of each step names the node it reaches), so a converted record keeps the
+record's path even where several shortest paths exist.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+from coconut.data.prosqa import generate_prosqa
+
+EDGE_END = "|"
+QUERY_MARK = "[Q]"
+ROOT_MARK = "[R]"
+MARKERS = (EDGE_END, QUERY_MARK, ROOT_MARK)
+"""The words of the symbolic form besides node indices."""
+GRAPH_FIELDS = ("idx_to_symbol", "edges", "root", "target", "neg_target")
+_LAST_WORD = re.compile(r"(\S+?)[.?!]?\s*$")
+
+
+def symbolic_question(edges: Sequence[Sequence[int]], options: Sequence[int], root: int) -> str:
+    """``"s t | ... [Q] a b [R] root"`` for ``edges`` in the order given."""
+    facts = " ".join(f"{s} {t} {EDGE_END}" for s, t in edges)
+    query = f"{QUERY_MARK} {options[0]} {options[1]} {ROOT_MARK} {root}"
+    return f"{facts} {query}" if facts else query
+
+
+def symbolize(
+    record: Mapping[str, Any],
+    rng: random.Random,
+    *,
+    index: int | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """The symbolic form of one ProsQA ``record`` with graph fields.
+
+    Args:
+        record: a ProsQA record (natural language or already symbolic).
+        rng: orders the edges and the two options.
+        index: position of the record in its file, for error messages.
+        source: the file, for error messages.
+
+    Raises:
+        ValueError: naming the file and index, if a graph field is missing or the steps
+            do not name a path of the graph from the root to the target.
+    """
+    where = f"{source or '<records>'}[{index if index is not None else '?'}]"
+    missing = [key for key in GRAPH_FIELDS if key not in record]
+    if missing:
+        raise ValueError(
+            f"{where}: not a ProsQA record with graph fields (missing {', '.join(missing)}); "
+            "only ProsQA files that carry idx_to_symbol, edges, root, target and neg_target "
+            "can be symbolized"
+        )
+    path = gold_path(record, where)
+    edges = [list(map(int, edge)) for edge in record["edges"]]
+    rng.shuffle(edges)
+    options = [int(record["target"]), int(record["neg_target"])]
+    rng.shuffle(options)
+    n = len(record["idx_to_symbol"])
+    return {
+        "question": symbolic_question(edges, options, int(record["root"])),
+        "steps": [str(node) for node in path[1:]],
+        "answer": str(record["target"]),
+        "idx_to_symbol": [str(i) for i in range(n)],
+        "edges": edges,
+        "root": int(record["root"]),
+        "target": int(record["target"]),
+        "neg_target": int(record["neg_target"]),
+    }
+
+
+def gold_path(record: Mapping[str, Any], where: str = "record") -> list[int]:
+    """The record's path as node indices, root first, read from its steps.
+
+    Raises:
+        ValueError: if a step names no node, or the nodes are not a path of the graph
+            from the root to the target.
+    """
+    lookup = {str(symbol): i for i, symbol in enumerate(record["idx_to_symbol"])}
+    path = [int(record["root"])]
+    for k, step in enumerate(record["steps"]):
+        match = _LAST_WORD.search(str(step))
+        node = lookup.get(match.group(1)) if match else None
+        if node is None:
+            raise ValueError(f"{where}: step {k} ({step!r}) ends in no node of idx_to_symbol")
+        path.append(node)
+    edges = {(int(s), int(t)) for s, t in record["edges"]}
+    broken = [(a, b) for a, b in itertools.pairwise(path) if (a, b) not in edges]
+    if broken or path[-1] != int(record["target"]):
+        raise ValueError(
+            f"{where}: the steps are not a path of the graph from the root "
+            f"{record['root']} to the target {record['target']} (nodes {path})"
+        )
+    return path
+
+
+def symbolize_records(
+    records: Iterable[Mapping[str, Any]], *, seed: int = 0, source: str | None = None
+) -> list[dict[str, Any]]:
+    """:func:`symbolize` of every record, deterministically from ``seed``."""
+    rng = random.Random(f"coconut-symbolize:{seed}")
+    return [symbolize(r, rng, index=i, source=source) for i, r in enumerate(records)]
+
+
+def generate_prosqa_symbolic(
+    n: int, seed: int, *, exclude: Collection[str] = (), **options: Any
+) -> list[dict[str, Any]]:
+    """``n`` ProsQA graphs from :func:`~coconut.data.prosqa.generate_prosqa` (same ``seed``
+    and options, so the same graphs), in the symbolic form.
+
+    Args:
+        n: number of examples.
+        seed: random seed (graphs and the order of edges and options).
+        exclude: symbolic questions whose graphs are not to be produced again, in any
+            edge or option order (e.g. those of another split).
+        **options: options of :func:`~coconut.data.prosqa.generate_prosqa`.
+    """
+    taken = {graph_key(*parse_question(question)) for question in exclude}
+    records = generate_prosqa(n, seed, exclude=taken, key=_record_key, **options)
+    return symbolize_records(records, seed=seed)
+
+
+def parse_question(question: str) -> tuple[list[list[int]], list[int], int]:
+    """``(edges, options, root)`` of a symbolic question.
+
+    Raises:
+        ValueError: if ``question`` is not of the form ``"s t | ... [Q] a b [R] root"``.
+    """
+    facts, mark, query = question.partition(QUERY_MARK)
+    words = query.split()
+    pairs = [fact.split() for fact in facts.split(EDGE_END)[:-1]]
+    shape_ok = mark and len(words) == 4 and words[2] == ROOT_MARK and facts.strip()[-1:] in (
+        EDGE_END, "")  # fmt: skip
+    if not shape_ok or any(len(p) != 2 or not all(w.isdigit() for w in p) for p in pairs):
+        raise ValueError(f"not a symbolic ProsQA question: {question[:80]!r}")
+    numbers = [words[0], words[1], words[3]]
+    if not all(w.isdigit() for w in numbers):
+        raise ValueError(f"not a symbolic ProsQA question: {question[:80]!r}")
+    options, root = [int(numbers[0]), int(numbers[1])], int(numbers[2])
+    return [[int(s), int(t)] for s, t in pairs], options, root
+
+
+def graph_key(edges: Iterable[Sequence[int]], options: Sequence[int], root: int) -> str:
+    """The same string for the same graph and question, in any edge or option order."""
+    return repr((sorted(tuple(map(int, e)) for e in edges), sorted(map(int, options)), int(root)))
+
+
+def _record_key(record: Mapping[str, Any]) -> str:
+    options = [record["target"], record["neg_target"]]
+    return graph_key(record["edges"], options, record["root"])
+
+
+def max_node_index(records: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+    """The largest node index written in symbolic ``records`` and the index of its record
+    (``(-1, -1)`` when there is none)."""
+    best = (-1, -1)
+    for i, record in enumerate(records):
+        texts = [record["question"], *record["steps"], record["answer"]]
+        numbers = [int(word) for text in texts for word in str(text).split() if word.isdigit()]
+        if numbers and max(numbers) > best[0]:
+            best = (max(numbers), i)
+    return best
