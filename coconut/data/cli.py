@@ -9,6 +9,7 @@ Examples::
     coconut-data prepare gsm8k --out data/gsm8k --source hub
     coconut-data prepare prontoqa --source raw.json --out data/prontoqa \
         --split train=0:9000 --split valid=9000:9200
+    coconut-data symbolize ../shared/data/prosqa/valid.json data/published_valid.json
     coconut-data stats data/prosqa/valid.json
     coconut-data validate data/prosqa/valid.json
 """
@@ -36,6 +37,7 @@ from coconut.data.splits import (
     task_generator,
 )
 from coconut.data.stats import example_stats
+from coconut.data.symbolic import symbolize_records
 from coconut.data.validation import validate_examples
 
 GSM8K_HUB_SPLITS = ("train", "test")
@@ -124,6 +126,12 @@ def _add_others(commands: argparse._SubParsersAction) -> None:
     stats.add_argument("--json", action="store_true", help="print JSON")
     validate = commands.add_parser("validate", help="check an example file; exit 1 if invalid")
     validate.add_argument("file", type=Path)
+    symbolize = commands.add_parser(
+        "symbolize", help="write a ProsQA file with graph fields in the symbolic form"
+    )
+    symbolize.add_argument("file", type=Path, help="ProsQA records with graph fields")
+    symbolize.add_argument("out", type=Path, help="the symbolic file to write")
+    symbolize.add_argument("--seed", type=int, default=0, help="orders edges and options")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -266,6 +274,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _symbolize(args: argparse.Namespace) -> int:
+    records = symbolize_records(read_records(args.file), seed=args.seed, source=str(args.file))
+    path = write_examples(records, args.out)
+    print(f"wrote {len(records)} symbolic examples to {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``coconut-data``; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -280,9 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _generate(args, parser)
         if args.command == "prepare":
             return _prepare(args, parser)
+        if args.command == "symbolize":
+            return _symbolize(args)
         return _stats(args)
     except DataValidationError as err:
         print(err, file=sys.stderr)
+        return 1
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 1
 
 

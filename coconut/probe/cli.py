@@ -16,8 +16,11 @@ from pathlib import Path
 from coconut.atomic import atomic_write_json
 from coconut.data import load_examples
 from coconut.probe.analysis import TASKS, ProbeOptions, probe_dataset
+from coconut.probe.graph import FRONTIER_DEFINITIONS
 from coconut.probe.loading import load_for_probing
 from coconut.probe.plots import plot_report
+from coconut.probe.superposition import MODES, mode_for_run, probe_superposition
+from coconut.probe.superposition_plots import plot_superposition
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--examples", type=int, default=20, help="examples whose details go into report.json"
     )
     parser.add_argument("--no-progress", action="store_true")
+    sup = parser.add_argument_group("superposition probes (symbolic ProsQA)")
+    sup.add_argument(
+        "--superposition",
+        action="store_true",
+        help="node scores and layer-2 edge attention per thought (coconut.probe.superposition)"
+        " instead of the default report; writes superposition.json and superposition.png",
+    )
+    sup.add_argument("--frontier", default="distance", choices=FRONTIER_DEFINITIONS)
+    sup.add_argument(
+        "--mode", default="auto", choices=("auto", *MODES), help="auto: cot for a CoT run"
+    )
     return parser
+
+
+def run_superposition(args: argparse.Namespace, probed, records: list[dict]) -> Path:
+    """Writes ``superposition.json`` and ``superposition.png``; returns the JSON's path."""
+    mode = mode_for_run(probed.run_config) if args.mode == "auto" else args.mode
+    report = probe_superposition(
+        probed.model, probed.tokenizer, records, mode=mode, definition=args.frontier,
+        progress=not args.no_progress,
+    )  # fmt: skip
+    report["data"] = str(args.data)
+    args.out.mkdir(parents=True, exist_ok=True)
+    title = f"{probed.source.parent.name or probed.source.name} ({mode}, {args.frontier} frontier)"
+    plot_superposition(report, args.out / "superposition.png", title)
+    return atomic_write_json(args.out / "superposition.json", report)
 
 
 def run(args: argparse.Namespace) -> Path:
@@ -65,6 +93,8 @@ def run(args: argparse.Namespace) -> Path:
         records = records[: args.limit]
     if not records:
         raise ValueError(f"{args.data}: no examples")
+    if args.superposition:
+        return run_superposition(args, probed, records)
     method = (probed.run_config or {}).get("method") or {}
     options = ProbeOptions(
         task=args.task,

@@ -99,7 +99,8 @@ class FrontierValues:
         k: thoughts.
         hop: the frontier the values are compared against.
         values: value of every node.
-        frontier: the nodes ``hop`` hops from the entity.
+        frontier: the walk frontier after ``hop`` hops (nodes at the end of some walk of
+            ``hop`` edges from the entity; :func:`~coconut.probe.graph.frontier`).
         heights: every node's height (``None``: no leaf reachable).
     """
 

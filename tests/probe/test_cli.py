@@ -148,3 +148,17 @@ def test_gsm8k_records_get_hit_rates_by_thought(prosqa_run, tmp_path):
     rates = report["gsm8k"]["hit_rate_by_thought"]
     assert [(r["index"], r["total"]) for r in rates] == [(1, 2), (2, 1), (3, 0)]
     assert "gsm8k_hits.png" in report["figures"]
+
+
+@pytest.mark.slow
+def test_superposition_probe_writes_its_report_and_figure(symbolic_run, tmp_path):
+    run, data = symbolic_run
+    out = tmp_path / "sup"
+    code = main([str(run), "--data", str(data / "valid.json"), "--out", str(out),
+                 "--superposition", "--limit", "3", "--no-progress"])  # fmt: skip
+    assert code == 0
+    report = json.loads((out / "superposition.json").read_text())
+    assert report["mode"] == "coconut" and report["frontier"] == "distance"
+    assert report["num_examples"] == 3
+    assert set(report) >= {"inner", "prob", "attention", "attention_mass"}
+    assert (out / "superposition.png").stat().st_size > 0

@@ -11,11 +11,12 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "experiments" / "notebooks"
 NAMES = ("probing_prosqa.ipynb", "forcing_k_thoughts.ipynb", "comparing_runs.ipynb")
+SYMBOLIC = ("superposition.ipynb",)
 
 
 def test_at_least_three_notebooks_stored_without_outputs():
     found = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-    assert set(NAMES) <= set(found)
+    assert {*NAMES, *SYMBOLIC} <= set(found)
     for name in found:
         book = nbformat.read(NOTEBOOKS / name, as_version=4)
         code = [c for c in book.cells if c.cell_type == "code"]
@@ -42,3 +43,18 @@ def test_notebook_runs_top_to_bottom(name, prosqa_run, monkeypatch):
         assert "1 of 1 runs have a W&B history" in text  # read from the offline W&B folder
     if name == "forcing_k_thoughts.ipynb":
         assert "k=2: accuracy" in text
+
+
+@pytest.mark.slow
+def test_superposition_notebook_runs_on_a_symbolic_run(symbolic_run, monkeypatch):
+    run, data = symbolic_run
+    monkeypatch.setenv("COCONUT_MODEL", str(run))
+    monkeypatch.setenv("COCONUT_COT_MODEL", "")
+    monkeypatch.setenv("COCONUT_DATA", str(data / "valid.json"))
+    monkeypatch.setenv("COCONUT_LIMIT", "4")
+    book = nbformat.read(NOTEBOOKS / "superposition.ipynb", as_version=4)
+    nbclient.NotebookClient(book, timeout=300, kernel_name="python3").execute()
+    text = "".join(out.get("text", "") for cell in book.cells for out in cell.get("outputs", []))
+    assert "coconut (coconut): probed 4 records" in text
+    assert "cot: no model at ''" in text
+    assert "coconut / attention" in text
