@@ -70,7 +70,7 @@ def scripted():
 
 def test_a_thought_that_mixes_path_and_frontier_scores_them_and_nothing_else(scripted, monkeypatch):
     model, tokenizer, node_ids = scripted
-    ids, queries = sp._prompt(model, tokenizer, RECORD, "coconut")
+    ids, _ = sp._prompt(model, tokenizer, RECORD, "coconut")
     hidden = torch.zeros(3, 80)
     hidden[0, node_ids[1]] = 2.0  # thought 1 = 2 e_1 + e_2 + e_4: path 2, frontier mean 1
     hidden[0, [node_ids[2], node_ids[4]]] = 1.0
