@@ -140,3 +140,23 @@ def tiny_cfg(tmp_path: Path, toy_data_dir: Path):
 def tiny_args():
     """:func:`tiny_overrides`, for runs launched as ``coconut-train`` subprocesses."""
     return tiny_overrides
+
+
+@pytest.fixture(scope="session")
+def symbolic_run(tmp_path_factory, compose_cfg):
+    """A finished coconut-train run on generated symbolic ProsQA (tiny model, 1 epoch a
+    stage), and the folder of its data."""
+    from coconut.training.train import train
+
+    root = tmp_path_factory.mktemp("symbolic")
+    cfg = compose_cfg([
+        "experiment=prosqa_symbolic_coconut", "logger=none", "model.arch.n_embd=32",
+        "model.arch.n_head=2", "trainer.enable_progress_bar=false",
+        "trainer.enable_model_summary=false", "trainer.max_epochs=3",
+        "method.epochs_per_stage=1", "method.max_latent_stage=1",
+        "data.sizes.train=32", "data.sizes.val=8", "data.sizes.test=8",
+        "+data.generate.num_nodes=8", "+data.generate.max_steps=3",
+        f"paths.output_dir={root / 'run'}", f"paths.data_dir={root / 'data'}",
+    ])  # fmt: skip
+    train(cfg)
+    return root / "run", root / "data" / "prosqa_symbolic"

@@ -111,3 +111,20 @@ def test_screen_counts_words_a_word_tokenizer_cannot_represent(make_records):
     lengths = [len(e.question) + 8 for e in examples]
     assert screen.longest == (lengths.index(max(lengths)), max(lengths))
     assert "1 with words the tokenizer cannot represent (first: example 2)" in screen.message()
+
+
+@pytest.mark.slow
+def test_a_symbolic_run_scores_any_converted_prosqa_file(symbolic_run, tmp_path):
+    """A natural-language ProsQA file the run never saw, converted by coconut-data symbolize."""
+    from coconut.data import generate_prosqa
+    from coconut.data.cli import main as data_main
+
+    run, _ = symbolic_run
+    source = tmp_path / "held_out_nl.json"
+    source.write_text(json.dumps(generate_prosqa(6, seed=11, num_nodes=8, max_steps=3)))
+    converted = tmp_path / "held_out_symbolic.json"
+    assert data_main(["symbolize", str(source), str(converted)]) == 0
+    scored = evaluate(_eval_cfg(f"run_dir={run}", f"split_path={converted}"))
+    assert scored["num_examples"] == 6 and scored["skipped"]["count"] == 0
+    assert scored["sha256"] == hashlib.sha256(converted.read_bytes()).hexdigest()
+    assert all(p["gold"].isdigit() for p in scored["predictions"])
