@@ -24,11 +24,9 @@ other's results.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,7 @@ from coconut.atomic import atomic_write_json
 from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
+from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
@@ -75,7 +74,7 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     _check_split(cfg, run_cfg)
     method = method_config(run_cfg)
     stage = _stage(cfg, method, run_dir)  # before any loading: a bad stage fails at once
-    with _log_to_file(run_dir / "eval" / "eval.log"):
+    with log_to_file(run_dir / "eval" / "eval.log"):
         return _evaluate(cfg, run_cfg, run_dir, method, stage)
 
 
@@ -93,13 +92,7 @@ def _evaluate(
     screen = screen_prompts(
         examples, method, ids, tokenizer, context_length(model), max_new, stage, source
     )
-    if screen.unfit and not cfg.get("skip_unfit", False):
-        raise ContextLengthError(f"{screen.message()}; pass skip_unfit=true to evaluate the rest")
-    if screen.unfit:
-        log.warning("%s; skipping them (skip_unfit=true)", screen.message())
-    kept = [i for i in range(len(examples)) if i not in set(screen.unfit)]
-    if not kept:
-        raise ContextLengthError(f"{screen.message()}; nothing left to evaluate")
+    kept = _kept(screen, len(examples), cfg.get("skip_unfit", False))
     examples, answers = [examples[i] for i in kept], [answers[i] for i in kept]
 
     datamodule = CurriculumDataModule(
@@ -145,6 +138,18 @@ def _evaluate(
         atomic_write_json(output, results)
         log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
     return results
+
+
+def _kept(screen: PromptScreen, count: int, skip_unfit: bool) -> list[int]:
+    """The indices to evaluate; refuses unfit prompts unless ``skip_unfit``."""
+    if screen.unfit and not skip_unfit:
+        raise ContextLengthError(f"{screen.message()}; pass skip_unfit=true to evaluate the rest")
+    if screen.unfit:
+        log.warning("%s; skipping them (skip_unfit=true)", screen.message())
+    kept = [i for i in range(count) if i not in set(screen.unfit)]
+    if not kept:
+        raise ContextLengthError(f"{screen.message()}; nothing left to evaluate")
+    return kept
 
 
 def default_output(run_dir: Path, name: str, sha256: str, stage: int) -> Path:
@@ -240,21 +245,6 @@ def _warn_zero_best(cfg: DictConfig, run_dir: Path) -> None:
             "epoch's weights; pass checkpoint=last for the last weights",
             run_dir,
         )
-
-
-@contextlib.contextmanager
-def _log_to_file(path: Path) -> Iterator[None]:
-    """Also logs to ``path`` while the block runs (the run directory exists by now)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        handler.close()
 
 
 def _no_optimizer(params: Any) -> None:
