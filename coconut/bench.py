@@ -28,6 +28,17 @@ from transformers import GPT2Config, GPT2LMHeadModel
 from coconut.model import Coconut
 from coconut.model.reference import naive_forward
 
+TIMINGS = (
+    "train_step",
+    "plain_step",
+    "plain_forward",
+    "naive_step",
+    "generate_batched",
+    "generate_per_example",
+    "hf_generate",
+)
+"""What can be timed (and named by ``--skip``)."""
+
 SHAPES = {
     "tiny": {"n_layer": 2, "n_embd": 64, "n_head": 4, "vocab_size": 1024},
     "gpt2": {"n_layer": 12, "n_embd": 768, "n_head": 12, "vocab_size": 50261},
@@ -49,7 +60,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if min(args.batch, args.prompt_len, args.answer_len, args.repeats, args.new_tokens) < 1:
         parser.error("--batch, --prompt-len, --answer-len, --repeats, --new-tokens must be >= 1")
+    if args.latents < 0:
+        parser.error(f"--latents: must be >= 0, got {args.latents}")
+    unknown = sorted(set(args.skip) - set(TIMINGS))
+    if unknown:
+        parser.error(f"--skip: unknown timing(s) {unknown}; the timings are {list(TIMINGS)}")
+    problem = device_problem(args.device)
+    if problem:
+        parser.error(f"--device {args.device}: {problem}")
     return args
+
+
+def device_problem(device: str) -> str | None:
+    """Why ``device`` cannot run the benchmark here, or ``None``."""
+    try:
+        parsed = torch.device(device)
+    except RuntimeError:
+        return "not a torch device (cpu, cuda, cuda:1, ...)"
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        return "no CUDA device on this machine; use --device cpu"
+    if parsed.type == "cuda" and (parsed.index or 0) >= torch.cuda.device_count():
+        return f"this machine has {torch.cuda.device_count()} CUDA device(s)"
+    if parsed.type not in ("cpu", "cuda"):
+        return "only cpu and cuda devices are timed"
+    return None
 
 
 def build_model(shape: str, length: int, device: str) -> Coconut:

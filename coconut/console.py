@@ -3,8 +3,11 @@
 Errors we raise ourselves for bad input (``ValueError`` and its subclasses, a locked run
 directory, a diverged run) and operating-system errors (missing files, a full disk, no
 permission) are printed as ``error: <message>`` plus a hint, and the script exits with
-status 1. ``HYDRA_FULL_ERROR=1`` re-raises them, so the full traceback is still there for
-anyone who needs it. Anything else is a bug and keeps its traceback.
+status 1; a :class:`UsageError` (a required argument left out) exits with status 2.
+``HYDRA_FULL_ERROR=1`` re-raises them, so the full traceback is still there for anyone who
+needs it. Anything else is a bug and keeps its traceback. The argparse tools
+(``coconut-probe``, ``coconut-compare``) report the same way through :func:`run_cli`,
+with ``--debug`` in place of ``HYDRA_FULL_ERROR=1``.
 """
 
 from __future__ import annotations
@@ -20,8 +23,17 @@ T = TypeVar("T")
 HINT = "(set HYDRA_FULL_ERROR=1 to see the full traceback)"
 
 
+DEBUG_HINT = "(pass --debug to see the full traceback)"
+USAGE = 2
+"""Exit status of a usage error (argparse's too); other errors exit with 1."""
+
+
 class CoconutError(Exception):
     """Base of our errors that are not ``ValueError``s but are the user's to fix."""
+
+
+class UsageError(CoconutError):
+    """The command line itself is wrong (a required argument is missing): exit status 2."""
 
 
 _REPORTED = (ValueError, OSError, CoconutError)
@@ -51,14 +63,34 @@ def describe(err: BaseException) -> str:
 
 
 def run_reporting_errors(function: Callable[..., T], *args: Any) -> T:
-    """Calls ``function(*args)``; our errors become one line on stderr and exit status 1."""
+    """Calls ``function(*args)``; our errors become one line on stderr and exit status 1
+    (2 for a :class:`UsageError`)."""
     try:
         return function(*args)
     except _REPORTED as err:
         if os.environ.get("HYDRA_FULL_ERROR") == "1":
             raise
         print(f"error: {describe(err)}\n{HINT}", file=sys.stderr)
-        raise SystemExit(1) from None
+        raise SystemExit(exit_status(err)) from None
+
+
+def run_cli(prog: str, debug: bool, function: Callable[..., Any], *args: Any) -> int:
+    """For argparse tools: calls ``function(*args)`` and returns 0; our errors become
+    ``<prog>: error: <one line>`` and the ``--debug`` hint on stderr, and status 1 (2 for
+    a :class:`UsageError`). With ``debug`` they are raised with their traceback."""
+    try:
+        function(*args)
+    except _REPORTED as err:
+        if debug:
+            raise
+        print(f"{prog}: error: {describe(err)}\n{DEBUG_HINT}", file=sys.stderr)
+        return exit_status(err)
+    return 0
+
+
+def exit_status(err: BaseException) -> int:
+    """2 for a usage error, else 1."""
+    return USAGE if isinstance(err, UsageError) else 1
 
 
 def _chain(err: BaseException) -> list[BaseException]:

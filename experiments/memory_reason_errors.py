@@ -2,7 +2,7 @@
 
 Usage (after ``coconut-eval run_dir=<run> split=test``, which writes the predictions)::
 
-    python experiments/memory_reason_errors.py <run>/eval/test-stage<k>.json <split file> prontoqa
+    python experiments/memory_reason_errors.py <run>/eval/test-<sha>-stage<k>.json <split> prontoqa
     # add "form" as a 4th argument to ignore emitted tags (memory_reason_shuffled)
 
 Prints accuracy, the shares of wrong answers with memory / reasoning errors

@@ -12,7 +12,10 @@ three lines:
 - per step position (first written step, second, ...): the share of real edges and of
   self-loops ("Every X is a X."), the shortcut a model takes when it cannot read an edge.
 
-    python experiments/prosqa_answer_kinds.py <eval.json> <prosqa split.json>
+    python experiments/prosqa_answer_kinds.py <eval.json> <prosqa split.json> [--thoughts K]
+
+``--thoughts K``: continuous thoughts before each output (a Coconut run's latents at the
+evaluated stage); a chain may then start up to K hops from the entity (default 0: at it).
 """
 
 from __future__ import annotations
@@ -48,13 +51,14 @@ def answer_kinds(predictions: list[dict], records: list[dict]) -> Counter:
     return kinds
 
 
-def output_classes(predictions: list[dict], records: list[dict]) -> Counter:
+def output_classes(predictions: list[dict], records: list[dict], thoughts: int = 0) -> Counter:
     """Counts of the paper's six classes over the generated outputs."""
     classes: Counter = Counter()
     for prediction in predictions:
         record = records[prediction["index"]]
         graph = graph_from_record(record, prediction["index"])
-        classes[classify_output(prediction["generated"], graph, record["answer"]).category] += 1
+        output = classify_output(prediction["generated"], graph, record["answer"], k=thoughts)
+        classes[output.category] += 1
     return classes
 
 
@@ -108,13 +112,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("eval_file", type=Path)
     parser.add_argument("data_file", type=Path)
+    parser.add_argument("--thoughts", type=int, default=0, help="thoughts before each output")
     args = parser.parse_args()
     evaluation = json.loads(args.eval_file.read_text())
     data = args.data_file.read_bytes()
     _check_same_file(evaluation, args.data_file, data)
     predictions, records = evaluation["predictions"], json.loads(data)
     print("answers:", _shares(answer_kinds(predictions, records)))
-    print("outputs:", _shares(output_classes(predictions, records)))
+    print("outputs:", _shares(output_classes(predictions, records, args.thoughts)))
     positions = step_kinds(predictions, records)
     written, share = real_edge_share(positions)
     print(f"steps: {written} written, {share:.1%} real edges of the graph")

@@ -23,3 +23,18 @@ def test_bench_prints_times_and_ratios(capsys):
 def test_bench_rejects_nonpositive_sizes():
     with pytest.raises(SystemExit):
         parse_args(["--batch", "0"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--latents", "-1"], "--latents: must be >= 0, got -1"),
+     (["--skip", "naive_stepp"], "--skip: unknown timing(s) ['naive_stepp']; the timings are"),
+     (["--device", "gpu"], "--device gpu: not a torch device"),
+     (["--device", "cuda:99"], "--device cuda:99: "),
+     (["--device", "meta"], "--device meta: only cpu and cuda devices are timed")],
+)  # fmt: skip
+def test_bench_refuses_bad_arguments_as_usage_errors(args, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        parse_args(args)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err

@@ -1,8 +1,9 @@
 """``coconut-compare PATH... --out DIR``: Table 1 from run folders, results and W&B.
 
-Writes ``DIR/table.md`` (the table, then the runs that could not be read and why),
-``DIR/table.csv`` and ``DIR/acc_vs_tokens.png``. Exits 2 with a message when no run at
-all can be read.
+Writes ``DIR/table.md`` (the table, what its ± is, then the runs that could not be read
+and why, those read twice, and those sharing a name), ``DIR/table.csv`` and
+``DIR/acc_vs_tokens.png``. Exits 2 with a message when no run at all can be read, 1 with
+one line when the output cannot be written (``--debug`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ from pathlib import Path
 
 from coconut.atomic import atomic_write_text
 from coconut.compare.plots import plot_acc_vs_tokens
-from coconut.compare.runs import CompareError, RunRecord, Unreadable, collect_runs
-from coconut.compare.table import aggregate, csv_table, markdown_table, unreadable_section
+from coconut.compare.runs import UNREADABLE, CompareError, RunRecord, Unreadable, collect_runs
+from coconut.compare.table import (
+    STD_NOTE,
+    aggregate,
+    csv_table,
+    markdown_table,
+    unreadable_section,
+)
+from coconut.console import run_cli
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +39,7 @@ def write_comparison(
     """Writes ``table.md``, ``table.csv`` and the plot into ``out``; returns the markdown."""
     out = Path(out)
     cells = aggregate(records)
-    text = markdown_table(cells, datasets, rows) + unreadable_section(bad)
+    text = markdown_table(cells, datasets, rows) + STD_NOTE + unreadable_section(bad)
     atomic_write_text(out / "table.md", text)
     atomic_write_text(out / "table.csv", csv_table(cells))
     plot_acc_vs_tokens(cells, out / "acc_vs_tokens.png")
@@ -57,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="metrics of this split (default: test, else val)",
     )
     parser.add_argument("--datasets", nargs="+", default=None, help="columns, in order")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return parser
 
 
@@ -70,11 +79,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CompareError as err:
         parser.exit(2, f"coconut-compare: error: {err}\n")
     for b in bad:
-        log.warning("could not read %s: %s", b.source, b.reason)
-    text = write_comparison(records, bad, args.out, args.datasets)
-    sys.stdout.write(text)
-    log.info("%d run(s) in %s (%d unreadable)", len(records), args.out / "table.md", len(bad))
+        if b.kind == UNREADABLE:
+            log.warning("could not read %s: %s", b.source, b.reason)
+        else:
+            log.warning("%s: %s", b.source, b.reason)
+    code = run_cli(parser.prog, args.debug, _write, records, bad, args)
+    if code:
+        raise SystemExit(code)
+    unreadable = sum(b.kind == UNREADABLE for b in bad)
+    log.info("%d run(s) in %s (%d unreadable)", len(records), args.out / "table.md", unreadable)
     return 0
+
+
+def _write(records: Sequence[RunRecord], bad: Sequence[Unreadable], args) -> None:
+    sys.stdout.write(write_comparison(records, bad, args.out, args.datasets))
 
 
 if __name__ == "__main__":

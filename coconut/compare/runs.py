@@ -12,7 +12,11 @@ counted, forward passes, seconds per example). Sources:
 - any other folder: every run found below it.
 
 Whatever cannot be read is returned as an :class:`Unreadable` with the reason, never
-dropped.
+dropped. A run is one run id: the same run read twice (a run directory and its W&B folder)
+counts once and is listed as such; runs that share a name but not a run id (a re-run in
+another folder) are both kept, each labelled with its run id, and listed. Runs without a
+run id (written before run ids existed) are told apart by name, method, model, data and
+seed. The outcome does not depend on the order of the paths.
 """
 
 from __future__ import annotations
@@ -48,6 +52,10 @@ class RunRecord:
             (those the source has).
         source: where the run was read from.
         history: logged metrics over training (W&B sources), for curves.
+        run_id: the run id of ``coconut-train`` (also its W&B id); ``None`` for runs
+            written before run ids existed.
+        label: set when another run has the same name: ``"run <run id>"``, so that the
+            two get rows of their own.
     """
 
     name: str
@@ -59,22 +67,37 @@ class RunRecord:
     metrics: dict[str, float]
     source: str
     history: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    run_id: str | None = None
+    label: str = ""
 
     @property
     def variant(self) -> str:
         """What tells this run's configuration apart beyond method, data, model and seed:
         the parts of its name other than those (``prosqa-coconut-gpt2-lr3-seed0`` gives
-        ``lr3``; the default names give ``""``)."""
+        ``lr3``; the default names give ``""``), and its label if it has one."""
         known = {self.method, self.dataset, self.model, f"seed{self.seed}"}
-        return "-".join(p for p in self.name.split("-") if p and p not in known)
+        parts = [p for p in self.name.split("-") if p and p not in known]
+        return " ".join(filter(None, ["-".join(parts), self.label]))
+
+    @property
+    def identity(self) -> tuple:
+        """What makes two records the same run: the run id, else name and settings."""
+        if self.run_id:
+            return ("run_id", self.run_id)
+        return ("name", self.name, self.method, self.model, self.dataset, self.seed)
+
+
+UNREADABLE, DUPLICATE, SAME_NAME = "unreadable", "duplicate", "same name"
 
 
 @dataclass
 class Unreadable:
-    """A path that was asked for but gave no run, and why."""
+    """A path that was asked for but gave no run, and why; or (``kind``) a run read twice
+    (``duplicate``: counted once) or sharing its name with another run (``same name``)."""
 
     source: str
     reason: str
+    kind: str = UNREADABLE
 
 
 class CompareError(ValueError):
@@ -116,6 +139,7 @@ def from_results(results: Mapping[str, Any], source: str, split: str | None = No
         split=chosen,
         metrics=metrics,
         source=source,
+        run_id=results.get("run_id") or None,
     )
 
 
@@ -126,8 +150,10 @@ def from_wandb(
     source: str,
     split: str | None = None,
     history: list[dict[str, Any]] | None = None,
+    run_id: str | None = None,
 ) -> RunRecord:
-    """A run from W&B's config and summary (as our W&B logger writes them).
+    """A run from W&B's config and summary (as our W&B logger writes them; the W&B run id
+    is the run's id).
 
     Raises:
         ValueError: naming what is missing.
@@ -146,6 +172,7 @@ def from_wandb(
         metrics=metrics,
         source=source,
         history=list(history or []),
+        run_id=run_id or None,
     )
 
 
@@ -163,7 +190,7 @@ def read_results_file(path: Path, split: str | None = None) -> RunRecord:
 def read_offline_folder(path: Path, split: str | None = None) -> RunRecord:
     """A run from an offline W&B run folder."""
     run = read_offline_run(path)
-    return from_wandb(run.config, run.summary, run.name, str(path), split, run.history)
+    return from_wandb(run.config, run.summary, run.name, str(path), split, run.history, run.run_id)
 
 
 def _is_offline_folder(path: Path) -> bool:
@@ -224,7 +251,10 @@ def collect_wandb_project(spec: str, split: str | None = None, api=None):
         source = f"{spec}/{getattr(run, 'id', '?')}"
         try:
             config = {k: v for k, v in dict(run.config).items() if not k.startswith("_")}
-            records.append(from_wandb(config, dict(run.summary), run.name, source, split))
+            run_id = getattr(run, "id", None)
+            records.append(
+                from_wandb(config, dict(run.summary), run.name, source, split, run_id=run_id)
+            )
         except (ValueError, TypeError, KeyError) as err:
             bad.append(Unreadable(source, str(err)))
     if not runs:
@@ -277,23 +307,49 @@ def collect_runs(
                 bad.append(Unreadable(str(run_dir), str(err)))
         if not found_any:
             bad.append(Unreadable(spec, "no runs found (empty folder?)"))
-    records, duplicates = _deduplicate(records)
-    bad += duplicates
+    records, notes = deduplicate(records)
     if not records:
         reasons = "; ".join(f"{b.source}: {b.reason}" for b in bad) or "no paths given"
         raise CompareError(f"no runs to compare: {reasons}")
-    return records, bad
+    return records, sorted(bad, key=lambda b: b.source) + notes
 
 
-def _deduplicate(records: list[RunRecord]) -> tuple[list[RunRecord], list[Unreadable]]:
-    """Keeps the first of runs read twice (e.g. a run directory and its W&B folder)."""
+def _preferred(record: RunRecord) -> tuple:
+    """Which of two readings of one run is kept: a ``results.json`` first, then by source."""
+    return (not record.source.endswith("results.json"), record.source)
+
+
+def _order(record: RunRecord) -> tuple:
+    """A total order of runs that does not depend on how they were found."""
+    r = record
+    seed = (r.seed is None, r.seed if r.seed is not None else 0)
+    return (r.dataset, r.method, r.model, r.name, seed, r.run_id or "", r.source)
+
+
+def deduplicate(records: list[RunRecord]) -> tuple[list[RunRecord], list[Unreadable]]:
+    """One record per run (:attr:`RunRecord.identity`), whatever the order of ``records``.
+
+    Returns:
+        The kept records, sorted, and notes: each extra reading of a run (``duplicate``)
+        and each run whose name another run id shares (``same name``; both are kept,
+        labelled with their run ids).
+    """
     kept: dict[tuple, RunRecord] = {}
-    dropped = []
-    for r in records:
-        key = (r.name, r.method, r.model, r.dataset, r.seed)
-        if key in kept:
-            reason = f"the same run as {kept[key].source}; counted once"
-            dropped.append(Unreadable(r.source, reason))
-        else:
-            kept[key] = r
-    return list(kept.values()), dropped
+    notes = []
+    for r in sorted(records, key=_preferred):
+        first = kept.setdefault(r.identity, r)
+        if first is not r:
+            reason = f"the same run as {first.source} (run id {r.run_id or '-'}); counted once"
+            notes.append(Unreadable(r.source, reason, DUPLICATE))
+    by_name: dict[tuple, list[RunRecord]] = {}
+    for r in kept.values():
+        by_name.setdefault((r.name, r.method, r.model, r.dataset, r.seed), []).append(r)
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        ids = ", ".join(f"{r.run_id or '-'} ({r.source})" for r in group)
+        for r in group:
+            r.label = f"run {r.run_id or '-'}"
+            reason = f"{len(group)} runs are named {r.name!r}: run ids {ids}; kept apart"
+            notes.append(Unreadable(r.source, reason, SAME_NAME))
+    return sorted(kept.values(), key=_order), notes

@@ -4,7 +4,7 @@ Rows are (method, model) pairs in the order of the paper's Table 1 (methods this
 package does not know come after, sorted); each dataset contributes accuracy (%),
 generated tokens (latent thoughts counted, as the paper counts them), forward passes
 and seconds per example. Standard deviations are sample deviations over seeds (n - 1),
-left out for a single seed.
+left out for a single seed; ``table.md`` says so under the table (:data:`STD_NOTE`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coconut.compare.runs import RunRecord, Unreadable
+from coconut.compare.runs import DUPLICATE, SAME_NAME, UNREADABLE, RunRecord, Unreadable
 
 TABLE1_ORDER = (
     "cot",
@@ -159,12 +159,28 @@ def markdown_table(
     return "\n".join(lines) + "\n"
 
 
+STD_NOTE = (
+    "\n± is the sample standard deviation over seeds (n − 1 in the denominator); a cell "
+    "of one seed has none.\n"
+)
+"""The line under the table saying what ± is."""
+
+SECTION_TITLES = {
+    UNREADABLE: "Runs that could not be read",
+    DUPLICATE: "Runs read more than once (counted once)",
+    SAME_NAME: "Runs that share a name (kept apart by run id)",
+}
+
+
 def unreadable_section(bad: Sequence[Unreadable]) -> str:
-    """A markdown list of the runs that could not be read (empty if none)."""
-    if not bad:
-        return ""
-    items = "\n".join(f"- `{b.source}`: {b.reason}" for b in bad)
-    return f"\n## Runs that could not be read ({len(bad)})\n\n{items}\n"
+    """Markdown lists of the runs that could not be read, of runs read twice and of runs
+    sharing a name (empty if none)."""
+    text = ""
+    for kind, title in SECTION_TITLES.items():
+        items = [f"- `{b.source}`: {b.reason}" for b in bad if b.kind == kind]
+        if items:
+            text += f"\n## {title} ({len(items)})\n\n" + "\n".join(items) + "\n"
+    return text
 
 
 CSV_FIELDS = (

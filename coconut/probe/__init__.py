@@ -1,6 +1,7 @@
 """Looking inside continuous thoughts: decoding, forcing ``k`` thoughts, graph analysis.
 
 - :mod:`~coconut.probe.loading`: a run or saved model and its tokenizer;
+- :mod:`~coconut.probe.checks`: a file of another task, thoughts a run never trained;
 - :mod:`~coconut.probe.prompts`: prompts with a forced number of thoughts;
 - :mod:`~coconut.probe.thoughts`: each thought's hidden state, norm and top tokens;
 - :mod:`~coconut.probe.forcing`: generation after ``k`` forced thoughts;

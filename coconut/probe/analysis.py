@@ -200,7 +200,7 @@ def _classes(outputs, graphs, answers, eos_token) -> dict[int, list]:
     """The six-way class of every output at every ``k``."""
     return {
         k: [
-            classify_output(o.text, g, a, eos_token)
+            classify_output(o.text, g, a, eos_token, k=k)
             for o, g, a in zip(outs, graphs, answers, strict=True)
         ]
         for k, outs in outputs.items()

@@ -4,16 +4,22 @@ An output is the language a model writes after its prompt (and after any continu
 thoughts): reasoning steps, one per line, then ``### answer``. Each step must read
 ``[Every] X is a Y`` and stands for the edge ``X -> Y``. The six classes:
 
-- **Correct Path**: the steps form a connected path of real edges from a node reachable
-  from the question's entity to the target, the answer is right, and the path (counting
-  the hops from the entity to its first node) is a shortest one;
+- **Correct Path**: the steps form a connected path of real edges to the target, the
+  answer is right, and the path (counting the hops from the entity to its first node) is
+  a shortest one. After ``k`` forced thoughts the path may start at a node at most ``k``
+  hops from the entity (the thoughts stand for those hops); with ``k = 0`` it must start
+  at the entity itself;
 - **Longer Path**: the same, but longer than the shortest path;
 - **Hallucination**: a step that does not parse, names an unknown concept, states an edge
-  the graph does not have, or does not continue from the step before;
+  the graph does not have, or does not continue from the step before; a path that starts
+  farther from the entity than ``k`` hops; an answer line before the last one;
 - **Wrong Target**: a valid path that ends elsewhere than the target, or whose answer is
   wrong;
 - **Correct Label** / **Incorrect Label**: no reasoning steps, only an answer, right or
   wrong.
+
+The answer is the one accuracy reads (:func:`coconut.curriculum.extract_answer`: the text
+after the *last* ``###``), so an output's class and its correctness never disagree.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coconut.curriculum import extract_answer
 from coconut.data import normalize_answer
 from coconut.probe.graph import ReasoningGraph, distances
 
@@ -64,13 +71,16 @@ class Classification:
 
 
 def split_output(text: str, eos_token: str | None = "<|endoftext|>") -> tuple[list[str], str]:
-    """The step lines and the answer of a generated text (cut at ``eos_token``)."""
+    """The lines before the last ``###`` and the answer after it (cut at ``eos_token``).
+
+    The answer is :func:`~coconut.curriculum.extract_answer`'s, the one accuracy reads; an
+    earlier answer line stays among the lines (and makes the output a Hallucination).
+    """
     if eos_token:
         text = text.split(eos_token, 1)[0]
-    body, marker, answer = text.partition(ANSWER_MARKER)
+    body = text.rpartition(ANSWER_MARKER)[0] if ANSWER_MARKER in text else text
     steps = [line.strip() for line in body.splitlines() if line.strip()]
-    answer = answer.split("\n", 1)[0].strip() if marker else ""
-    return steps, answer
+    return steps, extract_answer(text, None)
 
 
 def parse_step(step: str) -> tuple[str, str] | None:
@@ -80,7 +90,12 @@ def parse_step(step: str) -> tuple[str, str] | None:
 
 
 def classify_output(
-    text: str, graph: ReasoningGraph, gold_answer: str, eos_token: str | None = "<|endoftext|>"
+    text: str,
+    graph: ReasoningGraph,
+    gold_answer: str,
+    eos_token: str | None = "<|endoftext|>",
+    *,
+    k: int = 0,
 ) -> Classification:
     """Puts one generated output into one of the six classes.
 
@@ -89,6 +104,8 @@ def classify_output(
         graph: the example's graph.
         gold_answer: the example's answer, e.g. ``"Tom is a lempus."``.
         eos_token: text where generation ended; anything after it is ignored.
+        k: continuous thoughts before ``text``: its path may start at most ``k`` hops
+            from the entity (at the entity when ``k = 0``).
     """
     steps, answer = split_output(text, eos_token)
     correct = bool(answer) and normalize_answer(answer) == normalize_answer(gold_answer)
@@ -104,6 +121,12 @@ def classify_output(
     if dist[start] is None:
         reason = f"path starts at {graph.names[start]!r}, not reachable from the entity"
         return Classification(HALLUCINATION, reason, tuple(path), correct)
+    if dist[start] > k:
+        reason = (
+            f"path starts at {graph.names[start]!r}, {dist[start]} hop(s) from the entity, "
+            f"but only {k} thought(s) came before it"
+        )
+        return Classification(HALLUCINATION, reason, tuple(path), correct)
     if end != graph.target or not correct:
         reason = f"path ends at {graph.names[end]!r}, answer {answer!r}"
         return Classification(WRONG_TARGET, reason, tuple(path), correct)
@@ -118,6 +141,8 @@ def _walk(steps: list[str], graph: ReasoningGraph) -> tuple[list[int], str | Non
     """The nodes visited by ``steps``, or the first problem found."""
     path: list[int] = []
     for i, step in enumerate(steps):
+        if step.startswith(ANSWER_MARKER):
+            return path, f"step {i} {step!r} is an answer line before the last one"
         parsed = parse_step(step)
         if parsed is None:
             return path, f"step {i} {step!r} is not 'X is a Y'"

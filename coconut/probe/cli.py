@@ -4,6 +4,11 @@
 directory; ``FILE`` is a split file in our schema. The report (``DIR/report.json``) and
 the figures (``DIR/*.png``) are described in :mod:`coconut.probe.analysis` and
 :mod:`coconut.probe.plots`.
+
+A file of another task than the run's, and forced thoughts on a run that never trained with
+them, are refused (:mod:`coconut.probe.checks`). Errors are one line and exit 1; a bad
+command line (``--limit 0``, ``--out`` naming a file) exits 2; ``--debug`` shows the
+traceback.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coconut.atomic import atomic_write_json
+from coconut.console import run_cli
 from coconut.data import load_examples
 from coconut.probe.analysis import TASKS, ProbeOptions, probe_dataset
+from coconut.probe.checks import ALLOW_FLAG, check_data_task, check_thoughts
 from coconut.probe.graph import FRONTIER_DEFINITIONS
-from coconut.probe.loading import load_for_probing
+from coconut.probe.loading import (
+    load_for_probing,
+    max_thoughts,
+    read_run_config,
+    resolve_model_dir,
+)
 from coconut.probe.plots import plot_report
 from coconut.probe.superposition import MODES, mode_for_run, probe_superposition
 from coconut.probe.superposition_plots import plot_superposition
@@ -51,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--examples", type=int, default=20, help="examples whose details go into report.json"
     )
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        ALLOW_FLAG,
+        action="store_true",
+        help="force thoughts into a run whose method never used them (cot, no_cot, ...)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sup = parser.add_argument_group("superposition probes (symbolic ProsQA)")
     sup.add_argument(
         "--superposition",
@@ -85,20 +103,23 @@ def run(args: argparse.Namespace) -> Path:
     Raises:
         ValueError / FileNotFoundError: for a bad model, data file or option.
     """
-    if args.limit is not None and args.limit < 1:
-        raise ValueError(f"--limit: must be >= 1, got {args.limit}")
-    probed = load_for_probing(args.model, args.device)
+    run_config = read_run_config(resolve_model_dir(args.model)[1])  # before any loading
     records = [dict(r) for r in load_examples(args.data)]
     if args.limit is not None:
         records = records[: args.limit]
     if not records:
         raise ValueError(f"{args.data}: no examples")
+    check_data_task(run_config, records, str(args.data), str(args.model))
+    max_k = max_thoughts(run_config) if args.max_k is None else args.max_k
+    if not args.superposition:
+        check_thoughts(run_config, max_k, args.allow_untrained_thoughts)
+    probed = load_for_probing(args.model, args.device)
     if args.superposition:
         return run_superposition(args, probed, records)
-    method = (probed.run_config or {}).get("method") or {}
+    method = (run_config or {}).get("method") or {}
     options = ProbeOptions(
         task=args.task,
-        max_k=probed.max_thoughts() if args.max_k is None else args.max_k,
+        max_k=max_k,
         top_k=args.top_k,
         batch_size=args.batch_size,
         max_new_tokens=args.max_new_tokens,
@@ -115,15 +136,25 @@ def run(args: argparse.Namespace) -> Path:
     return path
 
 
+def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Usage errors (exit 2) found on the command line alone, before anything loads."""
+    if args.limit is not None and args.limit < 1:
+        parser.error(f"--limit: must be >= 1, got {args.limit}")
+    if args.max_k is not None and args.max_k < 0:
+        parser.error(f"--max-k: must be >= 0, got {args.max_k}")
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"--out {args.out}: a file, not a directory; name a directory to write into")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point; exits 2 with the message on bad input."""
+    """Console entry point: 0 on success, 1 on an error (one line), 2 on a usage error."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        run(args)
-    except (ValueError, FileNotFoundError) as err:
-        parser.exit(2, f"coconut-probe: error: {err}\n")
+    check_arguments(parser, args)
+    code = run_cli(parser.prog, args.debug, run, args)
+    if code:
+        raise SystemExit(code)
     return 0
 
 

@@ -48,10 +48,15 @@ class ProbedModel:
 
     def max_thoughts(self, default: int = 6) -> int:
         """Thoughts of the run's last stage (``max_latent_stage * c_thought``), else default."""
-        method = (self.run_config or {}).get("method") or {}
-        if "max_latent_stage" in method:
-            return int(method["max_latent_stage"]) * int(method.get("c_thought", 1))
-        return default
+        return max_thoughts(self.run_config, default)
+
+
+def max_thoughts(run_config: dict[str, Any] | None, default: int = 6) -> int:
+    """Thoughts of a run's last stage (``max_latent_stage * c_thought``), else ``default``."""
+    method = (run_config or {}).get("method") or {}
+    if "max_latent_stage" in method:
+        return int(method["max_latent_stage"]) * int(method.get("c_thought", 1))
+    return default
 
 
 def resolve_model_dir(path: str | Path) -> tuple[Path, Path | None]:
@@ -89,11 +94,16 @@ def load_for_probing(path: str | Path, device: str | torch.device = "cpu") -> Pr
         device = "cuda" if torch.cuda.is_available() else "cpu"
     model = Coconut.from_pretrained(weights).to(device).eval()
     tokenizer = _load_tokenizer(weights, run_dir)
-    run_config = None
-    if run_dir is not None and (run_dir / "config.yaml").is_file():
-        run_config = OmegaConf.to_container(OmegaConf.load(run_dir / "config.yaml"), resolve=False)
+    run_config = read_run_config(run_dir)
     log.info("loaded %s (%d parameters)", weights, sum(p.numel() for p in model.parameters()))
     return ProbedModel(model, tokenizer, run_config, weights)
+
+
+def read_run_config(run_dir: Path | None) -> dict[str, Any] | None:
+    """The run's ``config.yaml`` as a dict (``None`` without a run)."""
+    if run_dir is None or not (run_dir / "config.yaml").is_file():
+        return None
+    return OmegaConf.to_container(OmegaConf.load(run_dir / "config.yaml"), resolve=False)
 
 
 def _load_tokenizer(weights: Path, run_dir: Path | None) -> PreTrainedTokenizerBase:

@@ -2,9 +2,11 @@
 
 Each expansion proposes up to K candidate steps for the popped state (one batched policy
 call), scores every child with Q̂ (one batched value call) and queues it with
-f = g(child) + λ·Q̂(s, a). The search ends when N finished trajectories have been popped
-(the best by f is returned), or when the expansion budget runs out: then the best finished
-trajectory still queued is returned, else the best partial one, marked unfinished.
+f = g(child) + λ·Q̂(s, a). Ties of f go to the deeper state, then to the latest queued
+(:class:`~coconut.search.frontier.Frontier`), so equally valued states are followed depth
+first. The search ends when N finished trajectories have been popped (the best by f is
+returned), or when the expansion budget runs out: then the best finished trajectory still
+queued is returned, else the best partial one, marked unfinished.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def astar_search(
             done.append(node)
             continue
         if expansions >= cfg.max_expansions:
-            frontier.push(node.f, node)
+            frontier.push(node.f, node, node.depth)
             break
         partial.append(node)
         if node.depth >= cfg.max_depth:
@@ -50,7 +52,7 @@ def astar_search(
         expansions += 1
         children = expand(problem, [node], proposer, value, cfg.top_k, cfg.lam, cfg.g)[0]
         for child in children:
-            frontier.push(child.f, child)
+            frontier.push(child.f, child, child.depth)
     return _choose(done, frontier.items(), partial, expansions)
 
 

@@ -4,7 +4,15 @@
 :func:`main` wraps it with ``hydra.main`` on the packaged configs
 (:func:`~coconut.training.hydra_app.hydra_entry`). The run directory gets ``config.yaml``,
 ``results.json`` (shaped like a training run's: method, data, model, seed and the split's
-metrics) and ``predictions.json`` (every example's answer, steps and compute).
+metrics), ``predictions.json`` (every example's answer, steps and compute) and
+``search.log``.
+
+The run is named after the policy's run id (and the value run's, :mod:`coconut.search.runs`),
+so a search of another policy with the same settings gets its own directory. Everything is
+checked before the directory is named or written: ``search.*`` values (naming the key),
+the policy and value runs, the split file (its task must be the policy's,
+:mod:`coconut.data.tasks`). Errors are one line and exit 1; a missing ``policy=`` exits 2;
+``HYDRA_FULL_ERROR=1`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +26,10 @@ import torch
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json, atomic_write_text
+from coconut.console import run_reporting_errors
 from coconut.data import load_examples
+from coconut.data.tasks import check_task, data_task
+from coconut.logfile import log_to_file
 from coconut.search.astar import astar_search
 from coconut.search.baselines import beam_search, best_of_n, greedy
 from coconut.search.config import SearchConfig, SearchConfigError
@@ -27,12 +38,20 @@ from coconut.search.evaluate import Searcher, evaluate_search
 from coconut.search.mdp import Problem, root_state
 from coconut.search.policy import StepPolicy
 from coconut.search.proposers import EnumerateProposer, PolicyProposer
-from coconut.search.runs import load_policy, load_value
+from coconut.search.runs import (
+    check_run_dir,
+    load_policy,
+    load_value,
+    policy_config,
+    run_id_of,
+)
 from coconut.search.values import LearnedValue, OracleValue
 from coconut.search.worlds import world_for
 from coconut.training.hydra_app import hydra_entry
 
 log = logging.getLogger(__name__)
+
+USAGE = "coconut-search policy=<coconut-train run> [search=astar] [value=<coconut-qvalue run>]"
 
 
 def run_search(cfg: DictConfig) -> dict[str, Any]:
@@ -45,11 +64,37 @@ def run_search(cfg: DictConfig) -> dict[str, Any]:
     """
     search_cfg = SearchConfig.from_mapping(OmegaConf.to_container(cfg.search, resolve=True))
     needs_value = search_cfg.name != "greedy" and search_cfg.value == "learned"
+    check_run_dir(cfg, "policy", USAGE)
     if needs_value and not cfg.value:
         raise SearchConfigError(
             f"search={search_cfg.name} with search.value=learned needs value=<coconut-qvalue "
             "run dir> (or search.value=oracle)"
         )
+    if needs_value:
+        check_run_dir(cfg, "value", USAGE)
+    run_cfg = policy_config(cfg.policy)
+    split_file, records = _split_records(cfg, run_cfg)
+    run_dir = Path(cfg.paths.output_dir)  # named after the runs, now that they are checked
+    with log_to_file(run_dir / "search.log"):
+        return _search(cfg, search_cfg, needs_value, split_file, records, run_dir)
+
+
+def _split_records(cfg: DictConfig, run_cfg: DictConfig):
+    """The split's file and records, refused when empty or of another task than the
+    policy's."""
+    split_file = cfg.data.splits.get(cfg.split) or run_cfg.data.splits.get(cfg.split)
+    if not split_file:
+        raise SearchConfigError(f"split={cfg.split!r}: set data.splits.{cfg.split}=<file>")
+    records = load_examples(split_file)
+    given = f"split={cfg.split} ({split_file})"
+    if len(records) == 0:
+        raise ValueError(f"{given}: no examples to search")
+    owner = f"the policy {cfg.policy} (data {run_cfg.data.name})"
+    check_task(records, given, data_task(run_cfg.data), owner)
+    return split_file, records
+
+
+def _search(cfg, search_cfg, needs_value, split_file, records, run_dir) -> dict[str, Any]:
     torch.manual_seed(cfg.seed)
     model, tokenizer, run_cfg = load_policy(cfg.policy)
     counter = ComputeCounter()
@@ -59,10 +104,7 @@ def run_search(cfg: DictConfig) -> dict[str, Any]:
         if needs_value
         else OracleValue(counter)
     )
-    split_file = cfg.data.splits.get(cfg.split) or run_cfg.data.splits.get(cfg.split)
-    if not split_file:
-        raise SearchConfigError(f"split={cfg.split!r}: set data.splits.{cfg.split}=<file>")
-    problems = make_problems(load_examples(split_file), tokenizer, cfg.limit)
+    problems = make_problems(records, tokenizer, cfg.limit)
     searcher = build_searcher(search_cfg, policy, value, tokenizer)
     outcome = evaluate_search(searcher, problems, counter)
     results = {
@@ -72,13 +114,14 @@ def run_search(cfg: DictConfig) -> dict[str, Any]:
         "model": run_cfg.model.name,
         "seed": cfg.seed,
         "policy": str(cfg.policy),
+        "policy_run_id": run_id_of(cfg.policy),
         "value": str(cfg.value) if needs_value else search_cfg.value,
+        "value_run_id": run_id_of(cfg.value) if needs_value else None,
         "search": asdict(search_cfg),
         "split": cfg.split,
         "split_file": str(split_file),
         cfg.split: dict(outcome["metrics"]),
     }
-    run_dir = Path(cfg.paths.output_dir)
     atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     atomic_write_json(run_dir / "predictions.json", outcome["predictions"])
     atomic_write_json(run_dir / "results.json", results)
@@ -120,7 +163,7 @@ def build_searcher(cfg: SearchConfig, policy: StepPolicy, value, tokenizer) -> S
 
 def _run(cfg: DictConfig) -> float:
     """Runs the composed ``search`` config; returns the metric for sweepers."""
-    results = run_search(cfg)
+    results = run_reporting_errors(run_search, cfg)
     return results[cfg.split]["acc"]
 
 

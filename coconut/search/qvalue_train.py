@@ -3,7 +3,12 @@
 :func:`train_qvalue` is a plain function of the composed ``qvalue`` config; :func:`main`
 wraps it with ``hydra.main`` on the packaged configs (``pkg://coconut.conf``). The run
 directory gets ``labels.jsonl`` (reused when the command is repeated), ``model/``
-(:class:`~coconut.search.value_model.QValueModel`), ``results.json`` and ``config.yaml``.
+(:class:`~coconut.search.value_model.QValueModel`), ``results.json`` (with the run's own
+``run_id``, which names the searches that use it), ``config.yaml`` and ``qvalue.log``.
+The directory is named after the policy's run id, so labels of one policy are never
+reused for another; the policy run and the labelled file (its task must be the policy's)
+are checked before anything is written. Errors are one line (exit 1; 2 for a missing
+``policy=``).
 """
 
 from __future__ import annotations
@@ -21,19 +26,24 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm.auto import tqdm
 
 from coconut.atomic import atomic_write_json, atomic_write_text
+from coconut.console import run_reporting_errors
 from coconut.data import load_examples
+from coconut.data.tasks import check_task, data_task
+from coconut.logfile import log_to_file
 from coconut.search.cli import make_problems
 from coconut.search.counters import ComputeCounter
 from coconut.search.labeller import Label, RolloutLabeller
 from coconut.search.policy import StepPolicy
 from coconut.search.qvalue_module import QValueLitModule, label_loader
-from coconut.search.runs import load_policy
+from coconut.search.runs import check_run_dir, load_policy, policy_config, run_id_of
 from coconut.search.value_model import QValueModel
 from coconut.training.hydra_app import hydra_entry
+from coconut.training.identity import new_run_id
 
 log = logging.getLogger(__name__)
 
 LABELS_FILE = "labels.jsonl"
+USAGE = "coconut-qvalue policy=<coconut-train run of a CoT policy> [data.limit=200]"
 
 
 def train_qvalue(cfg: DictConfig) -> dict[str, Any]:
@@ -44,10 +54,28 @@ def train_qvalue(cfg: DictConfig) -> dict[str, Any]:
         FileNotFoundError: for a missing policy run or data file.
     """
     _check(cfg)
+    check_run_dir(cfg, "policy", USAGE)
+    data_file = _check_data_file(cfg, policy_config(cfg.policy))
+    run_dir = Path(cfg.paths.output_dir)  # named after the policy, now that it is checked
+    with log_to_file(run_dir / "qvalue.log"):
+        return _train(cfg, run_dir, data_file)
+
+
+def _check_data_file(cfg: DictConfig, run_cfg: DictConfig) -> str:
+    """The file to label, refused when of another task than the policy's."""
+    data_file = str(cfg.data.file or run_cfg.data.splits.train)
+    owner = f"the policy {cfg.policy} (data {run_cfg.data.name})"
+    records = load_examples(data_file)
+    if len(records) == 0:
+        raise ValueError(f"data.file={data_file}: no examples to label")
+    check_task(records, f"data.file={data_file}", data_task(run_cfg.data), owner)
+    return data_file
+
+
+def _train(cfg: DictConfig, run_dir: Path, data_file: str) -> dict[str, Any]:
     L.seed_everything(cfg.seed, workers=True)
-    run_dir = Path(cfg.paths.output_dir)
     model, tokenizer, run_cfg = load_policy(cfg.policy)
-    labels, labelling = _labels(cfg, run_cfg, model, tokenizer, run_dir)
+    labels, labelling = _labels(cfg, data_file, model, tokenizer, run_dir)
     indices = sorted({x.index for x in labels})
     n_val = max(1, round(len(indices) * cfg.val_fraction)) if len(indices) > 1 else 0
     val_ids = set(indices[len(indices) - n_val :])
@@ -69,6 +97,8 @@ def train_qvalue(cfg: DictConfig) -> dict[str, Any]:
     metrics = trainer.validate(module, label_loader(val, pad, cfg.batch_size, False), verbose=False)
     results = {
         "run_name": cfg.run_name,
+        "run_id": new_run_id(),
+        "policy_run_id": run_id_of(cfg.policy),
         "method": "qvalue",
         "data": run_cfg.data.name,
         "model": run_cfg.model.name,
@@ -101,14 +131,13 @@ def _check(cfg: DictConfig) -> None:
         raise ValueError(f"val_fraction must be in [0, 1), got {cfg.val_fraction!r}")
 
 
-def _labels(cfg, run_cfg, model, tokenizer, run_dir: Path) -> tuple[list[Label], dict[str, Any]]:
+def _labels(cfg, data_file, model, tokenizer, run_dir: Path) -> tuple[list[Label], dict[str, Any]]:
     path = run_dir / LABELS_FILE
     meta_path = run_dir / "labels.json"
     if path.is_file() and meta_path.is_file():
         log.info("reusing the labels in %s", path)
         labels = [Label(**json.loads(line)) for line in path.read_text().splitlines() if line]
         return labels, json.loads(meta_path.read_text())
-    data_file = cfg.data.file or run_cfg.data.splits.train
     problems = make_problems(load_examples(data_file), tokenizer, cfg.data.limit)
     counter = ComputeCounter()
     labeller = RolloutLabeller(
@@ -139,7 +168,7 @@ def _labels(cfg, run_cfg, model, tokenizer, run_dir: Path) -> tuple[list[Label],
 
 def _run(cfg: DictConfig) -> float:
     """Runs the composed ``qvalue`` config; returns the metric for sweepers."""
-    return train_qvalue(cfg)["val"]["loss"]
+    return run_reporting_errors(train_qvalue, cfg)["val"]["loss"]
 
 
 main = hydra_entry(_run, "qvalue")

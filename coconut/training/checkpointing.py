@@ -325,8 +325,11 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise CheckpointMismatchError(f"cannot read checkpoint {path}: {reason}") from err
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise CheckpointMismatchError(
+            f"cannot read checkpoint {path}: not a PyTorch checkpoint that torch.load reads "
+            f"({type(err).__name__}{': ' + reason if reason else ''})"
+        ) from err
     if "state_dict" not in checkpoint:
         raise CheckpointMismatchError(f"{path} is not a Lightning checkpoint (no 'state_dict')")
     return checkpoint

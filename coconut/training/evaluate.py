@@ -14,15 +14,19 @@ context with the generation budget, and prompts holding words the tokenizer cann
 represent (``<|unk|>`` of a word-level tokenizer), are counted and the longest is named.
 The evaluation then stops, unless ``skip_unfit=true``, which evaluates the others and
 lists the skipped indices in the results.
+
+The file must hold the run's task (:mod:`coconut.data.tasks`: a GSM8K file on a ProntoQA
+run is refused, naming both tasks), and at least one example. The results go to
+``<run_dir>/eval/<split or file stem>-<first 12 hex digits of its SHA-256>-stage<k>.json``,
+so that two files of the same name (``test.json`` of another folder) never replace each
+other's results.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,8 @@ from transformers import AutoTokenizer
 from coconut.atomic import atomic_write_json
 from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
 from coconut.data import load_examples
+from coconut.data.tasks import check_task, data_task
+from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
@@ -65,9 +71,10 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
     if cfg.split_path and not Path(cfg.split_path).is_file():
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
     run_cfg = OmegaConf.load(config_path)
+    _check_split(cfg, run_cfg)
     method = method_config(run_cfg)
     stage = _stage(cfg, method, run_dir)  # before any loading: a bad stage fails at once
-    with _log_to_file(run_dir / "eval" / "eval.log"):
+    with log_to_file(run_dir / "eval" / "eval.log"):
         return _evaluate(cfg, run_cfg, run_dir, method, stage)
 
 
@@ -75,22 +82,17 @@ def _evaluate(
     cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, method: Any, stage: int
 ) -> dict[str, Any]:
     L.seed_everything(cfg.seed)
+    source = _source(cfg, run_cfg)
+    records = _records(cfg, run_cfg, run_dir)  # before the model: a bad file fails at once
     model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
     _warn_zero_best(cfg, run_dir)
     ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
-    source = _source(cfg, run_cfg)
-    examples, answers = tokenize_split(_records(cfg, run_cfg), tokenizer, source)
+    examples, answers = tokenize_split(records, tokenizer, source)
     max_new = cfg.max_new_tokens or run_cfg.eval.max_new_tokens
     screen = screen_prompts(
         examples, method, ids, tokenizer, context_length(model), max_new, stage, source
     )
-    if screen.unfit and not cfg.get("skip_unfit", False):
-        raise ContextLengthError(f"{screen.message()}; pass skip_unfit=true to evaluate the rest")
-    if screen.unfit:
-        log.warning("%s; skipping them (skip_unfit=true)", screen.message())
-    kept = [i for i in range(len(examples)) if i not in set(screen.unfit)]
-    if not kept:
-        raise ContextLengthError(f"{screen.message()}; nothing left to evaluate")
+    kept = _kept(screen, len(examples), cfg.get("skip_unfit", False))
     examples, answers = [examples[i] for i in kept], [answers[i] for i in kept]
 
     datamodule = CurriculumDataModule(
@@ -131,11 +133,29 @@ def _evaluate(
         "predictions": predictions,
     }
     name = Path(cfg.split_path).stem if cfg.split_path else cfg.split
-    output = Path(cfg.output or run_dir / "eval" / f"{name}-stage{stage}.json")
+    output = Path(cfg.output or default_output(run_dir, name, results["sha256"], stage))
     if trainer.is_global_zero:
         atomic_write_json(output, results)
         log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
     return results
+
+
+def _kept(screen: PromptScreen, count: int, skip_unfit: bool) -> list[int]:
+    """The indices to evaluate; refuses unfit prompts unless ``skip_unfit``."""
+    if screen.unfit and not skip_unfit:
+        raise ContextLengthError(f"{screen.message()}; pass skip_unfit=true to evaluate the rest")
+    if screen.unfit:
+        log.warning("%s; skipping them (skip_unfit=true)", screen.message())
+    kept = [i for i in range(count) if i not in set(screen.unfit)]
+    if not kept:
+        raise ContextLengthError(f"{screen.message()}; nothing left to evaluate")
+    return kept
+
+
+def default_output(run_dir: Path, name: str, sha256: str, stage: int) -> Path:
+    """``<run_dir>/eval/<name>-<sha256[:12]>-stage<stage>.json``: keyed by the file's
+    name, its content and the stage, so that no other file's results replace it."""
+    return run_dir / "eval" / f"{name}-{sha256[:12]}-stage{stage}.json"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -227,21 +247,6 @@ def _warn_zero_best(cfg: DictConfig, run_dir: Path) -> None:
         )
 
 
-@contextlib.contextmanager
-def _log_to_file(path: Path) -> Iterator[None]:
-    """Also logs to ``path`` while the block runs (the run directory exists by now)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("[%(asctime)s][%(name)s][%(levelname)s] %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield
-    finally:
-        root.removeHandler(handler)
-        handler.close()
-
-
 def _no_optimizer(params: Any) -> None:
     raise RuntimeError("coconut-eval does not train")
 
@@ -259,19 +264,36 @@ def _load_model(
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
     adapter = AdapterConfig.from_mapping(run_cfg.get("adapter"))
     model, _ = build_model(run_cfg.model, tokenizer, extra_tokens, adapter)
-    init_weights(model, source)
+    init_weights(model, source, key="checkpoint")
     return model.eval(), tokenizer
 
 
-def _records(cfg: DictConfig, run_cfg: DictConfig):
+def _check_split(cfg: DictConfig, run_cfg: DictConfig) -> None:
+    """Refuses a split the run does not have, naming the ones it has (and their files)."""
+    if cfg.split_path or cfg.split in run_cfg.data.splits:
+        return
+    files = {split: Path(str(path)).stem for split, path in run_cfg.data.splits.items()}
+    named = [split for split, stem in files.items() if stem == cfg.split]
+    hint = f" (the file {cfg.split}.json is split {named[0]!r})" if named else ""
+    raise ValueError(
+        f"split={cfg.split}: the run has no such split; its splits are {list(files)}{hint}; "
+        "pass split_path=<file> for another file"
+    )
+
+
+def _records(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path):
+    """The split's records; refuses an empty file and a file of another task."""
     if cfg.split_path:
-        return load_examples(cfg.split_path)
-    if cfg.split not in run_cfg.data.splits:
-        raise ValueError(
-            f"split={cfg.split!r}: the run's data has {list(run_cfg.data.splits)}; "
-            "pass split_path=<file> for another file"
-        )
-    return load_split(run_cfg.data, cfg.split)
+        records, given = load_examples(cfg.split_path), f"split_path={cfg.split_path}"
+    else:
+        records = load_split(run_cfg.data, cfg.split)
+        given = f"split={cfg.split} ({run_cfg.data.splits[cfg.split]})"
+    if len(records) == 0:
+        raise ValueError(f"{given}: no examples to evaluate (an empty file?)")
+    if cfg.split_path:
+        owner = f"the run {run_dir} (data {run_cfg.data.name})"
+        check_task(records, given, data_task(run_cfg.data), owner)
+    return records
 
 
 def _source(cfg: DictConfig, run_cfg: DictConfig) -> str:

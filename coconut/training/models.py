@@ -164,17 +164,19 @@ def context_length(model: Coconut) -> int | None:
     return None
 
 
-def init_weights(model: Coconut, source: str | Path) -> None:
+def init_weights(model: Coconut, source: str | Path, key: str = "init_from") -> None:
     """Copies weights from a Coconut directory or a Lightning checkpoint into ``model``.
 
     Args:
         model: the freshly built model; only its weights change.
         source: a ``Coconut.save_pretrained`` / Hugging Face directory, or a ``.ckpt``
             written by ``coconut-train``.
+        key: the config key that named ``source``, for messages.
 
     Raises:
-        CheckpointMismatchError: if the checkpoint is missing or its keys or shapes
-            differ from the model's (e.g. another architecture or vocabulary).
+        CheckpointMismatchError: if the checkpoint is missing, is no checkpoint (a text
+            file), or its keys or shapes differ from the model's (e.g. another
+            architecture or vocabulary).
     """
     path = Path(source)
     expected = model.state_dict()
@@ -182,17 +184,20 @@ def init_weights(model: Coconut, source: str | Path) -> None:
         try:
             base = AutoModelForCausalLM.from_pretrained(path)
         except (OSError, ValueError) as err:
-            raise CheckpointMismatchError(f"init_from={path}: cannot load a model: {err}") from err
+            raise CheckpointMismatchError(f"{key}={path}: cannot load a model: {err}") from err
         found = {f"base_causallm.{k}": v for k, v in base.state_dict().items()}
     elif path.is_file():
+        try:
+            state = lightning_state_dict(path)
+        except CheckpointMismatchError as err:
+            raise CheckpointMismatchError(
+                f"{key}={path}: {err}; {key} takes a .ckpt written by coconut-train or a "
+                "save_pretrained directory"
+            ) from err
         prefix = "model."
-        found = {
-            k[len(prefix) :]: v
-            for k, v in lightning_state_dict(path).items()
-            if k.startswith(prefix)
-        }
+        found = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
     else:
-        raise CheckpointMismatchError(f"init_from={path}: no such file or directory")
+        raise CheckpointMismatchError(f"{key}={path}: no such file or directory")
     check_weights_match(expected, found, str(path))
     model.load_state_dict(found)
     log.info("initialised weights from %s", path)
@@ -207,7 +212,35 @@ def _scratch_model(model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase) ->
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
     )
-    return AutoModelForCausalLM.from_config(config)
+    try:
+        return AutoModelForCausalLM.from_config(config)
+    except (ValueError, TypeError, AssertionError) as err:
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        keys = arch_keys(model_cfg.arch, reason)
+        raise ValueError(
+            f"model.arch: transformers refuses this model config ({keys}): {reason}; "
+            "fix those model.arch keys"
+        ) from err
+
+
+_ARCH_TERMS = {
+    "embed_dim": ("n_embd", "hidden_size", "d_model", "dim"),
+    "hidden_size": ("n_embd", "hidden_size", "d_model", "dim"),
+    "num_heads": ("n_head", "num_attention_heads", "n_heads"),
+    "num_attention_heads": ("n_head", "num_attention_heads", "n_heads"),
+    "head_dim": ("n_embd", "hidden_size", "n_head", "num_attention_heads"),
+}
+
+
+def arch_keys(arch: Mapping, message: str) -> str:
+    """``model.arch.k=v`` for the keys a transformers error ``message`` is about (every
+    key when none can be told)."""
+    keys = [k for k in arch if k != "_target_" and k in message]
+    for term, names in _ARCH_TERMS.items():
+        if term in message:
+            keys += [k for k in names if k in arch and k not in keys]
+    keys = keys or [k for k in arch if k != "_target_"]
+    return ", ".join(f"model.arch.{k}={arch[k]}" for k in keys)
 
 
 def _check_source(model_cfg: DictConfig) -> None:

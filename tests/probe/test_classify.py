@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coconut.curriculum import extract_answer
 from coconut.probe.classify import (
     CATEGORIES,
     CORRECT_LABEL,
@@ -64,13 +65,38 @@ def test_one_output_per_class(text, category):
 def test_a_path_continued_after_thoughts_counts_the_hops_before_it():
     # after 1 thought the model writes from terpus on: 1 + 2 hops is the shortest
     result = classify_output(
-        out("Every terpus is a brimpus.", "Every brimpus is a lempus."), GRAPH, GOLD
+        out("Every terpus is a brimpus.", "Every brimpus is a lempus."), GRAPH, GOLD, k=1
     )
     assert result.category == CORRECT_PATH and result.path == (1, 2, 3)
     longer = out(
         "Every terpus is a gerpus.", "Every gerpus is a brimpus.", "Every brimpus is a lempus."
     )
-    assert classify_output(longer, GRAPH, GOLD).category == LONGER_PATH
+    assert classify_output(longer, GRAPH, GOLD, k=1).category == LONGER_PATH
+
+
+def test_without_thoughts_the_chain_must_start_at_the_entity():
+    # issue 23: at k=0 this chain is disconnected from Tom; it was a Correct Path
+    text = out("Every brimpus is a lempus.")
+    result = classify_output(text, GRAPH, GOLD, k=0)
+    assert result.category == HALLUCINATION
+    assert "2 hop(s) from the entity, but only 0 thought(s)" in result.reason
+    assert classify_output(text, GRAPH, GOLD).category == HALLUCINATION  # k=0 by default
+    assert classify_output(text, GRAPH, GOLD, k=1).category == HALLUCINATION
+    assert classify_output(text, GRAPH, GOLD, k=2).category == CORRECT_PATH
+
+
+def test_the_class_and_the_accuracy_read_the_same_answer_line():
+    # issue 23: with two ### lines the class read the first answer, accuracy the last
+    chain = ("Tom is a terpus.", "Every terpus is a brimpus.", "Every brimpus is a lempus.")
+    text = "".join(s + "\n" for s in chain) + f"### Tom is a scrompus.\n### {GOLD}{EOS}"
+    assert extract_answer(text, EOS) == GOLD
+    assert split_output(text, EOS)[1] == GOLD
+    result = classify_output(text, GRAPH, GOLD)
+    assert result.answer_correct  # as accuracy counts it
+    assert result.category == HALLUCINATION and "answer line before the last" in result.reason
+    wrong_last = "".join(s + "\n" for s in chain) + f"### {GOLD}\n### Tom is a scrompus.{EOS}"
+    assert extract_answer(wrong_last, EOS) == "Tom is a scrompus."
+    assert not classify_output(wrong_last, GRAPH, GOLD).answer_correct
 
 
 @pytest.mark.parametrize(
@@ -89,7 +115,7 @@ def test_hallucinations_say_why(text, reason):
 
 def test_a_valid_path_to_the_target_with_a_wrong_answer_is_a_wrong_target():
     text = out("Every brimpus is a lempus.", answer="Tom is a scrompus.")
-    assert classify_output(text, GRAPH, GOLD).category == WRONG_TARGET
+    assert classify_output(text, GRAPH, GOLD, k=2).category == WRONG_TARGET
 
 
 def test_a_path_starting_off_the_entity_s_reach_is_a_hallucination():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -116,7 +117,7 @@ def test_frontier_analysis_without_graph_fields_names_what_is_missing(prosqa_run
                 "1",
             ]
         )
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == 1  # an error in the data, not in the command line
     err = capsys.readouterr().err
     assert "example 0: missing the ProsQA graph field(s)" in err and "'edges'" in err
 
@@ -132,6 +133,9 @@ def test_not_a_coconut_model(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_gsm8k_records_get_hit_rates_by_thought(prosqa_run, tmp_path):
+    # the run learned ProsQA and would refuse a GSM8K file; its saved model alone (no run
+    # config beside it) says no task, so the GSM8K analysis runs on it
+    model = shutil.copytree(prosqa_run / "model", tmp_path / "saved" / "model")
     records = [
         {"question": "Tom has 3 apples and buys 4. How many?", "steps": ["<<3+4=7>>"],
          "answer": "7"},
@@ -141,7 +145,7 @@ def test_gsm8k_records_get_hit_rates_by_thought(prosqa_run, tmp_path):
     data = tmp_path / "gsm.json"
     data.write_text(json.dumps(records))
     out = tmp_path / "gsm"
-    args = [str(prosqa_run), "--data", str(data), "--out", str(out), "--max-k", "3"]
+    args = [str(model), "--data", str(data), "--out", str(out), "--max-k", "3"]
     assert main([*args, "--no-progress", "--max-new-tokens", "8"]) == 0
     report = json.loads((out / "report.json").read_text())
     assert report["task"] == "gsm8k" and "categories_by_k" not in report

@@ -34,6 +34,21 @@ def test_oracle_astar_with_enumerate_solves_generated_prosqa(prosqa_records, pro
     assert counter.policy_tokens == 0 and counter.policy_forward_passes == 0
 
 
+def test_oracle_astar_with_enumerate_solves_all_at_the_default_budget(
+    prosqa_records, prosqa_tokenizer
+):
+    # issue 23: at the default 32 expansions breadth-first ties left some questions unsolved
+    cfg = SearchConfig(name="astar", value="oracle", proposer="enumerate")
+    assert cfg.max_expansions == 32
+    search = build_searcher(cfg, None, OracleValue(ComputeCounter()), prosqa_tokenizer)
+    problems = make_problems(prosqa_records, prosqa_tokenizer)
+    results = [search(p) for p in problems]
+    unsolved = [p.index for p, r in zip(problems, results, strict=True)
+                if not (r.finished and r.answer == p.record["answer"])]  # fmt: skip
+    assert unsolved == []
+    assert max(r.expansions for r in results) <= 12
+
+
 def test_budget_too_small_returns_best_partial_trajectory(prosqa_records, prosqa_tokenizer):
     problem = make_problems(prosqa_records[:1], prosqa_tokenizer)[0]
     cfg = SearchConfig(value="oracle", proposer="enumerate", max_expansions=1)
@@ -88,11 +103,36 @@ def test_astar_expands_by_f_and_backs_off_a_dead_end():
     assert result.expansions == 4
 
 
-def test_equal_priorities_are_expanded_first_in_first_out():
+def test_equal_priorities_at_one_depth_are_expanded_last_in_first_out():
     tree = {(): ["c1", "c2", "c3"], ("c1",): [], ("c2",): [], ("c3",): []}
     proposer = ScriptedProposer(tree)
     astar_search(_problem(), proposer, scripted_value(dict.fromkeys(tree[()], 0.5)), SearchConfig())
-    assert proposer.calls == [(), ("c1",), ("c2",), ("c3",)]
+    assert proposer.calls == [(), ("c3",), ("c2",), ("c1",)]
+
+
+def _uniform_tree(depth: int, width: int) -> dict[tuple[str, ...], list[str]]:
+    """Every state has ``width`` children down to ``depth``, then an answer line."""
+    tree: dict[tuple[str, ...], list[str]] = {}
+    level = [()]
+    for d in range(depth):
+        for state in level:
+            tree[state] = [f"s{d}.{i}" for i in range(width)]
+        level = [(*state, step) for state in level for step in tree[state]]
+    for state in level:
+        tree[state] = ["### x"]
+    return tree
+
+
+def test_ties_go_depth_first_and_solve_within_a_small_budget():
+    # issue 23: with every step valued alike (the oracle with enumerate), first-in-first-out
+    # ties made A* breadth-first: 1 + 3 + 9 + 27 = 40 expansions before any answer
+    tree = _uniform_tree(depth=3, width=3)
+    proposer = ScriptedProposer(tree)
+    cfg = SearchConfig(max_expansions=5)
+    value = scripted_value(dict.fromkeys({s for steps in tree.values() for s in steps}, 1.0))
+    result = astar_search(_problem(), proposer, value, cfg)
+    assert [len(call) for call in proposer.calls] == [0, 1, 2, 3]  # one level deeper each time
+    assert result.finished and result.answer == "x" and result.expansions == 4
 
 
 def test_n_trajectories_pops_several_answers_and_keeps_the_best():
@@ -104,8 +144,8 @@ def test_n_trajectories_pops_several_answers_and_keeps_the_best():
 
 
 def test_lambda_weighs_the_heuristic_against_g():
-    # with λ = 0 only g counts: every child ties and FIFO picks the first answer
-    tree = {(): ["### x", "### y"]}
+    # with λ = 0 only g counts: every child ties and the last one queued comes out first
+    tree = {(): ["### y", "### x"]}
     q = {"### x": 0.2, "### y": 0.7}
     lazy = astar_search(_problem(), ScriptedProposer(tree), scripted_value(q), SearchConfig(lam=0))
     assert lazy.answer == "x"

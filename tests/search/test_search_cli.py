@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,27 @@ def test_oracle_astar_writes_a_results_json_like_training_runs(policy_run, tmp_p
 
 
 @pytest.mark.slow
+def test_a_second_policy_with_the_same_settings_keeps_the_first_results(policy_run, tmp_path):
+    second = shutil.copytree(policy_run, tmp_path / "second")
+    identity = json.loads((second / "identity.json").read_text())
+    (second / "identity.json").write_text(json.dumps({**identity, "run_id": "second000000"}))
+    log_dir = tmp_path / "searches"
+    for policy in (policy_run, second):
+        cfg = _compose(
+            "search",
+            [f"policy={policy}", "search=astar", "search.value=oracle",
+             "search.proposer=enumerate", "limit=2", f"paths.log_dir={log_dir}"],
+        )  # fmt: skip
+        run_search(cfg)
+    found = sorted(log_dir.glob("*/results.json"))
+    assert len(found) == 2  # one overwrote the other before issue 23
+    ids = {json.loads(p.read_text())["policy_run_id"] for p in found}
+    assert ids == {identity["run_id"], "second000000"}
+    assert all((p.parent / "search.log").is_file() for p in found)
+    assert not list(log_dir.rglob(".hydra"))
+
+
+@pytest.mark.slow
 def test_qvalue_training_then_learned_astar_and_baselines(policy_run, tmp_path):
     qrun = tmp_path / "qvalue"
     qcfg = _compose(
@@ -65,6 +87,7 @@ def test_qvalue_training_then_learned_astar_and_baselines(policy_run, tmp_path):
          "labels.max_new_tokens=16", "trainer.max_epochs=1", f"paths.output_dir={qrun}"],
     )  # fmt: skip
     results = train_qvalue(qcfg)
+    assert len(results["run_id"]) == 12 and results["policy_run_id"]
     lines = (qrun / "labels.jsonl").read_text().splitlines()
     assert (
         len(lines) == results["labels"]["states"] == results["train_states"] + results["val_states"]

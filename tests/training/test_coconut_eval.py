@@ -39,7 +39,9 @@ def test_eval_matches_the_runs_final_test_scores(run_dir):
     assert scored["stage"] == results["eval_stage"] == 3
     for metric in ("acc", "gen_tokens", "forward_passes", "num_examples"):
         assert scored[metric] == pytest.approx(results["test"][metric])
-    written = json.loads((run_dir / "eval" / "test-stage3.json").read_text())
+    written = json.loads(
+        (run_dir / "eval" / f"test-{scored['sha256'][:12]}-stage3.json").read_text()
+    )
     assert written["acc"] == scored["acc"] and len(written["predictions"]) == 8
     assert sum(p["correct"] for p in written["predictions"]) == round(8 * scored["acc"])
 
@@ -76,7 +78,9 @@ def test_any_file_of_the_task_end_to_end(run_dir, make_records, tmp_path):
     assert scored["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert scored["num_examples"] == 5 and scored["skipped"]["count"] == 0
     assert [p["index"] for p in scored["predictions"]] == list(range(5))
-    written = json.loads((run_dir / "eval" / "held_out-stage3.json").read_text())
+    written = json.loads(
+        (run_dir / "eval" / f"held_out-{scored['sha256'][:12]}-stage3.json").read_text()
+    )
     assert written["sha256"] == scored["sha256"]
 
 
@@ -89,7 +93,7 @@ def test_over_long_prompts_are_reported_before_evaluation(run_dir, make_records,
     with pytest.raises(ContextLengthError, match=r"2 example\(s\).*longest: example 4") as err:
         evaluate(_eval_cfg(f"run_dir={run_dir}", f"split_path={path}", "max_new_tokens=8"))
     assert "skip_unfit=true" in str(err.value) and str(path) in str(err.value)
-    assert not (run_dir / "eval" / "long-stage3.json").exists()
+    assert not list((run_dir / "eval").glob("long-*"))
     scored = evaluate(
         _eval_cfg(f"run_dir={run_dir}", f"split_path={path}", "max_new_tokens=8", "skip_unfit=true")
     )

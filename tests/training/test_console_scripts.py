@@ -35,5 +35,6 @@ def test_multirun_sweep_then_eval(tmp_path, toy_data_dir, tiny_args):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
-    scored = json.loads((run_dir / "eval" / "val-stage2.json").read_text())
+    (written,) = (run_dir / "eval").glob("val-*-stage2.json")  # val-<sha256[:12]>-stage2
+    scored = json.loads(written.read_text())
     assert scored["num_examples"] == 8 and 3 <= scored["gen_tokens"] <= 6
