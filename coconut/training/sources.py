@@ -45,7 +45,7 @@ def load_splits(data_cfg: DictConfig) -> dict[str, datasets.Dataset]:
     Raises:
         FileNotFoundError: if a split file is missing and cannot be generated; the
             message says how to produce it.
-        ValueError: if a file holds a malformed example (from ``load_examples``).
+        ValueError: if a file holds a malformed example (from ``load_examples``) or none.
     """
     if "train" not in data_cfg.splits:
         raise ValueError(f"data {data_cfg.name}: no 'train' in data.splits")
@@ -133,6 +133,11 @@ def _load(data_cfg: DictConfig, split: str) -> datasets.Dataset:
         dataset = hydra.utils.instantiate(data_cfg.loader)(source)
     else:
         dataset = load_examples(Path(source))
+    if len(dataset) == 0:
+        raise ValueError(
+            f"data.splits.{split}={source}: the file holds no examples (empty); every split "
+            "needs at least one, so fix the file or the path"
+        )
     log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), source)
     if data_cfg.get("tagging"):
         records = tag_records(dataset, data_cfg.tagging, source=str(source))

@@ -127,6 +127,17 @@ def test_a_typod_split_path_is_an_error_not_a_new_dataset(tmp_path):
     assert not typo.exists()
 
 
+@pytest.mark.parametrize("split", ["train", "val"])
+def test_an_empty_split_file_is_named_not_the_tokenizer(tiny_cfg, tmp_path, split):
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    with pytest.raises(ValueError, match="holds no examples") as err:
+        train(tiny_cfg(f"data.splits.{split}={empty}"))
+    assert str(err.value).startswith(f"data.splits.{split}={empty}: ")
+    assert "tokenizer" not in str(err.value)
+    assert not (tmp_path / "run" / "tokenizer").exists()
+
+
 def test_generated_files_of_another_size_or_seed_are_reported(tmp_path):
     load_splits(_generated_data(tmp_path))  # generates train/valid/test with .meta.json
     meta = json.loads((tmp_path / "data" / "prontoqa_tiny" / "train.meta.json").read_text())
