@@ -8,7 +8,9 @@
 ``curves.png`` (validation accuracy and training loss per epoch, stages shaded).
 
 A killed run continues where its last checkpoint left it (epoch, stage, batch, optimizer
-and random state) by repeating the same command: ``resume=auto`` is the default.
+and random state) by repeating the same command: ``resume=auto`` is the default. A launch
+that stops before its first checkpoint leaves nothing that changes the next launch
+(:mod:`coconut.training.leftovers`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from coconut.training.identity import (
     run_identity,
     write_identity,
 )
+from coconut.training.leftovers import clear_leftovers, undo_on_failure
 from coconut.training.loggers import build_loggers, finish_loggers
 from coconut.training.models import (
     TOKENIZER_DIR,
@@ -122,6 +125,21 @@ def _train_locked(
     saved_identity = read_identity(run_dir)
     if resume_from is not None and saved_identity is None:
         _check_resumable(cfg, run_dir)  # a run from before identity.json existed
+    fresh = resume_from is None and saved_identity is None and is_primary_process()
+    if fresh:
+        clear_leftovers(run_dir)
+    with undo_on_failure(run_dir, fresh):
+        return _launch(cfg, method, run_dir, callbacks, resume_from, saved_identity)
+
+
+def _launch(
+    cfg: DictConfig,
+    method: Method,
+    run_dir: Path,
+    callbacks: list[Callback],
+    resume_from: Path | None,
+    saved_identity: dict[str, Any] | None,
+) -> dict[str, Any]:
     L.seed_everything(cfg.seed, workers=True)
     inputs = _prepare(cfg, method, run_dir)
     run_id = saved_identity["run_id"] if saved_identity else new_run_id()
@@ -129,29 +147,7 @@ def _train_locked(
     if saved_identity is not None:
         check_identity(identity, saved_identity, f"run directory {run_dir} ({IDENTITY_NAME})")
     _load_weights(cfg, inputs.model, resume_from, identity)
-    module = CoconutLitModule(
-        inputs.model,
-        inputs.tokenizer,
-        method,
-        hydra.utils.instantiate(cfg.optimizer),
-        scheduler=cfg.scheduler.name,
-        warmup_steps=cfg.scheduler.warmup_steps,
-        max_new_tokens=cfg.eval.max_new_tokens,
-        latent_steps=getattr(method, "latent_steps", None),
-    )
-    curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
-    datamodule = CurriculumDataModule(
-        inputs.splits,
-        inputs.answers,
-        method,
-        inputs.ids,
-        batch_size=cfg.data.batch_size,
-        eval_batch_size=cfg.data.eval_batch_size,
-        seed=cfg.seed,
-        num_workers=cfg.data.num_workers,
-        curriculum=curriculum,
-        shuffle=inputs.shuffle,
-    )
+    module, curriculum, datamodule = _lightning_parts(cfg, method, inputs)
     extra = [IdentityCallback(identity), EpochSummary(curriculum), *callbacks]
     if cfg.get("divergence", {}).get("check", True):
         extra.insert(0, DivergenceGuard())
@@ -189,6 +185,36 @@ def _train_locked(
         return results
     finally:
         finish_loggers(trainer.loggers)  # the next run in this process gets its own
+
+
+def _lightning_parts(
+    cfg: DictConfig, method: Method, inputs: _RunInputs
+) -> tuple[CoconutLitModule, CurriculumCallback, CurriculumDataModule]:
+    """The Lightning module, the curriculum callback and the data module of a run."""
+    module = CoconutLitModule(
+        inputs.model,
+        inputs.tokenizer,
+        method,
+        hydra.utils.instantiate(cfg.optimizer),
+        scheduler=cfg.scheduler.name,
+        warmup_steps=cfg.scheduler.warmup_steps,
+        max_new_tokens=cfg.eval.max_new_tokens,
+        latent_steps=getattr(method, "latent_steps", None),
+    )
+    curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
+    datamodule = CurriculumDataModule(
+        inputs.splits,
+        inputs.answers,
+        method,
+        inputs.ids,
+        batch_size=cfg.data.batch_size,
+        eval_batch_size=cfg.data.eval_batch_size,
+        seed=cfg.seed,
+        num_workers=cfg.data.num_workers,
+        curriculum=curriculum,
+        shuffle=inputs.shuffle,
+    )
+    return module, curriculum, datamodule
 
 
 def _finished_run(cfg: DictConfig, run_dir: Path) -> dict[str, Any] | None:
