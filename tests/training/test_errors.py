@@ -39,6 +39,10 @@ def _compose(name: str, *overrides: str):
         ("checkpoint.every_n_train_steps=1.5", r"checkpoint.every_n_train_steps: expected int"),
         ("finished=again", r"finished: must be one of"),
         ("trainer.accelerator=gpu", r"trainer.accelerator=gpu: no GPU on this machine"),
+        ("trainer.max_epochs=0", r"trainer.max_epochs=0: this launch would train zero steps"),
+        ("trainer.max_steps=0", r"trainer.max_steps=0: .* or pass eval_only=true"),
+        ("trainer.limit_train_batches=0", r"trainer.limit_train_batches=0: .*zero steps"),
+        ("eval_only=yes", r"eval_only: expected bool, got 'yes'"),
     ],
 )
 def test_config_errors_name_the_key_before_any_work(tiny_cfg, tmp_path, override, message):
