@@ -74,6 +74,7 @@ from coconut.training.progress import EpochSummary, QuietProgressBar
 from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
 from coconut.training.shuffle import FactShuffle
 from coconut.training.sources import load_splits
+from coconut.training.stopping import reporting_stops
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +162,14 @@ def _launch(
         (run_dir / FAILED_NAME).unlink(missing_ok=True)
 
     try:
-        if not cfg.get("eval_only", False):
-            _fit(trainer, module, datamodule, resume_from, run_dir)
+        with reporting_stops(trainer):  # SIGTERM, Ctrl-C: exit 143, 130 (resumable)
+            if not cfg.get("eval_only", False):
+                _fit(trainer, module, datamodule, resume_from, run_dir)
+            evaluated = _final_evaluation(
+                cfg, trainer, module, datamodule, best, curriculum, run_dir
+            )
         results = {
-            **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum, run_dir),
+            **evaluated,
             "run_name": cfg.run_name,
             "run_id": run_id,
             "method": method.name,
