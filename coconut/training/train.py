@@ -291,8 +291,8 @@ def _remove_outputs(run_dir: Path) -> None:
 def _check_extends(cfg: DictConfig, saved: dict[str, Any], run_dir: Path) -> None:
     """Refuses ``finished=extend`` when the limits leave no step to train."""
     limits = (
-        ("trainer.max_epochs", cfg.trainer.get("max_epochs"), saved.get("epochs"), "epochs"),
-        ("trainer.max_steps", cfg.trainer.get("max_steps"), saved.get("global_step"), "steps"),
+        ("trainer.max_epochs", cfg.trainer.get("max_epochs"), saved.get("epochs"), "epoch(s)"),
+        ("trainer.max_steps", cfg.trainer.get("max_steps"), saved.get("global_step"), "step(s)"),
     )
     for key, limit, done, what in limits:
         if limit is not None and limit >= 0 and done is not None and done >= limit:

@@ -112,5 +112,6 @@ def test_eval_only_evaluates_the_initial_weights_and_training_then_replaces_it(t
 
 def test_extending_a_finished_run_by_zero_epochs_is_refused(tiny_cfg):
     train(tiny_cfg("trainer.max_epochs=1", "eval.max_new_tokens=4", "eval.final_split=val"))
-    with pytest.raises(ValueError, match=r"trainer.max_epochs=1: run .* has already trained 1 ep"):
+    refused = r"trainer.max_epochs=1: run .* has already trained 1 epoch\(s\)"
+    with pytest.raises(ValueError, match=refused):
         train(tiny_cfg("trainer.max_epochs=1", "finished=extend"))
