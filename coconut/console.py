@@ -8,15 +8,21 @@ status 1; a :class:`UsageError` (a required argument left out) exits with status
 needs it. Anything else is a bug and keeps its traceback. The argparse tools
 (``coconut-probe``, ``coconut-compare``) report the same way through :func:`run_cli`,
 with ``--debug`` in place of ``HYDRA_FULL_ERROR=1``.
+
+Exit status: 0 success, 1 error, 2 usage (an unknown flag, or a :class:`UsageError`),
+and, as shells expect, 128 + the signal's number for a process stopped by a signal: 130
+for Ctrl-C (SIGINT, ``KeyboardInterrupt``), 143 for SIGTERM (:class:`Interrupted`,
+:func:`raise_on_sigterm`). A script stopped before it finished never exits 0.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 
@@ -34,6 +40,45 @@ class CoconutError(Exception):
 
 class UsageError(CoconutError):
     """The command line itself is wrong (a required argument is missing): exit status 2."""
+
+
+class Interrupted(BaseException):
+    """The process was asked to stop by a signal; the script exits with 128 + its number.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: ``except Exception`` does not swallow it,
+    while ``finally`` blocks (locks, cleanup) still run.
+
+    Args:
+        signum: the signal, e.g. ``signal.SIGTERM``.
+        hint: what to do next, e.g. how to resume.
+    """
+
+    def __init__(self, signum: int, hint: str = "") -> None:
+        self.signum = int(signum)
+        self.hint = hint
+        name = signal.Signals(self.signum).name
+        super().__init__(f"stopped by {name}" + (f"; {hint}" if hint else ""))
+
+    @property
+    def exit_status(self) -> int:
+        """128 + the signal number (143 for SIGTERM, 130 for SIGINT)."""
+        return 128 + self.signum
+
+
+def raise_on_sigterm(hint: str = "") -> None:
+    """Makes SIGTERM raise :class:`Interrupted` (with ``hint``) in the main thread.
+
+    Python's default ends the process at once, skipping ``finally`` blocks. Code that
+    stops cleanly by itself may install its own handler and call this one from it (as
+    Lightning does while it trains): this handler then does nothing, and that code
+    reports the stop.
+    """
+
+    def handler(signum: int, frame: Any) -> None:
+        if signal.getsignal(signal.SIGTERM) is handler:
+            raise Interrupted(signum, hint)
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 _REPORTED = (ValueError, OSError, CoconutError)
@@ -64,9 +109,17 @@ def describe(err: BaseException) -> str:
 
 def run_reporting_errors(function: Callable[..., T], *args: Any) -> T:
     """Calls ``function(*args)``; our errors become one line on stderr and exit status 1
-    (2 for a :class:`UsageError`)."""
+    (2 for a :class:`UsageError`).
+
+    A stop by a signal (:class:`Interrupted`, or Ctrl-C's ``KeyboardInterrupt``) prints one
+    line and exits with 128 + the signal's number.
+    """
     try:
         return function(*args)
+    except KeyboardInterrupt:
+        _exit_stopped(Interrupted(signal.SIGINT))
+    except Interrupted as stop:
+        _exit_stopped(stop)
     except _REPORTED as err:
         if os.environ.get("HYDRA_FULL_ERROR") == "1":
             raise
@@ -91,6 +144,11 @@ def run_cli(prog: str, debug: bool, function: Callable[..., Any], *args: Any) ->
 def exit_status(err: BaseException) -> int:
     """2 for a usage error, else 1."""
     return USAGE if isinstance(err, UsageError) else 1
+
+
+def _exit_stopped(stop: Interrupted) -> NoReturn:
+    print(f"interrupted: {stop}", file=sys.stderr)
+    raise SystemExit(stop.exit_status) from None
 
 
 def _chain(err: BaseException) -> list[BaseException]:

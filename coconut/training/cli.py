@@ -4,19 +4,22 @@ This module imports only Hydra and OmegaConf: ``--help``, a config error or a ty
 (checked by :func:`~coconut.training.config_types.check_types`) come back in about a
 second, before PyTorch, Lightning and Transformers are imported. Errors we raise for bad
 input print as one line with a hint (:mod:`coconut.console`); third-party noise that says
-nothing about the run is silenced here (:func:`quiet_third_parties`).
+nothing about the run is silenced here (:func:`quiet_third_parties`). A training run
+stopped by SIGTERM or Ctrl-C exits 143 or 130 and resumes when the command is repeated
+(:mod:`coconut.training.stopping`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import warnings
 
 from omegaconf import DictConfig, OmegaConf
 
-from coconut.console import run_reporting_errors
+from coconut.console import Interrupted, raise_on_sigterm, run_reporting_errors
 from coconut.training.config_types import check_types
 from coconut.training.hydra_app import hydra_entry
 
@@ -56,9 +59,14 @@ def quiet_third_parties() -> None:
 def _train(cfg: DictConfig) -> float | None:
     check_types(cfg)
     quiet_third_parties()
+    from coconut.training.stopping import RESUME_HINT
     from coconut.training.train import train
 
-    results = train(cfg)
+    raise_on_sigterm(RESUME_HINT)  # exit 143, after the lock and cleanup are released
+    try:
+        results = train(cfg)
+    except KeyboardInterrupt:
+        raise Interrupted(signal.SIGINT, RESUME_HINT) from None
     return results.get("val", {}).get("acc")
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "accumulate_grad_batches",
     "check_accelerator",
     "check_config",
+    "check_trains",
     "check_types",
     "method_config",
     "world_size",
@@ -49,8 +50,8 @@ def check_config(cfg: DictConfig) -> Method:
 
     Raises:
         ValueError: naming the key, for an invalid method, a missing ``init_from`` where the
-            preset requires one, bad batch sizes or an effective batch size that the batch
-            size and device count do not divide.
+            preset requires one, bad batch sizes, an effective batch size that the batch
+            size and device count do not divide, or zero training steps (:func:`check_trains`).
     """
     check_types(cfg)
     method = method_config(cfg)
@@ -68,7 +69,33 @@ def check_config(cfg: DictConfig) -> Method:
     if cfg.eval.max_new_tokens < 1:
         raise ValueError(f"eval.max_new_tokens: must be >= 1, got {cfg.eval.max_new_tokens}")
     accumulate_grad_batches(cfg)
+    check_trains(cfg)
     return method
+
+
+ZERO_STEP_KEYS = ("trainer.max_epochs", "trainer.max_steps", "trainer.limit_train_batches")
+"""Trainer keys whose value 0 means that no training step runs."""
+
+
+def check_trains(cfg: DictConfig) -> None:
+    """Refuses a launch that would train zero steps, unless ``eval_only=true``.
+
+    Such a launch would write ``results.json`` and ``model/`` for untrained weights, and
+    the run would then count as finished for the launch with real epochs.
+
+    Raises:
+        ValueError: naming the key set to 0.
+    """
+    if cfg.get("eval_only", False) or cfg.trainer.get("fast_dev_run"):
+        return  # fast_dev_run replaces these limits with its own
+    for key in ZERO_STEP_KEYS:
+        value = OmegaConf.select(cfg, key)
+        if value is not None and value == 0:
+            raise ValueError(
+                f"{key}={value}: this launch would train zero steps and write results for "
+                f"untrained weights; set {key} to at least 1, or pass eval_only=true to "
+                "evaluate the initial (or init_from) weights without training"
+            )
 
 
 def world_size(cfg: DictConfig) -> int:

@@ -37,6 +37,7 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("data.num_workers", (int,), False),
     ("model.tokenizer_vocab_size", (int,), True),
     ("divergence.check", (bool,), False),
+    ("eval_only", (bool,), False),
 )
 FINISHED_POLICIES = ("skip", "extend", "redo")
 

@@ -134,12 +134,12 @@ def _load(data_cfg: DictConfig, split: str) -> datasets.Dataset:
         dataset = hydra.utils.instantiate(data_cfg.loader)(source)
     else:
         dataset = load_examples(Path(source))
-    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), source)
     if len(dataset) == 0:
         raise ValueError(
-            f"data.splits.{split}={source}: no examples (an empty file?); every split needs "
-            "at least one example"
+            f"data.splits.{split}={source}: the file holds no examples (empty); every split "
+            "needs at least one, so fix the file or the path"
         )
+    log.info("data %s/%s: %d examples from %s", data_cfg.name, split, len(dataset), source)
     if data_cfg.get("tagging"):
         records = tag_records(dataset, data_cfg.tagging, source=str(source))
         dataset = datasets.Dataset.from_list(records, features=features_for(records))

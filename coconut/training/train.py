@@ -8,7 +8,9 @@
 ``curves.png`` (validation accuracy and training loss per epoch, stages shaded).
 
 A killed run continues where its last checkpoint left it (epoch, stage, batch, optimizer
-and random state) by repeating the same command: ``resume=auto`` is the default.
+and random state) by repeating the same command: ``resume=auto`` is the default. A launch
+that stops before its first checkpoint leaves nothing that changes the next launch
+(:mod:`coconut.training.leftovers`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from coconut.training.identity import (
     run_identity,
     write_identity,
 )
+from coconut.training.leftovers import clear_leftovers, undo_on_failure
 from coconut.training.loggers import build_loggers, finish_loggers
 from coconut.training.models import (
     TOKENIZER_DIR,
@@ -71,6 +74,7 @@ from coconut.training.progress import EpochSummary, QuietProgressBar
 from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
 from coconut.training.shuffle import FactShuffle
 from coconut.training.sources import load_splits
+from coconut.training.stopping import reporting_stops
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +126,23 @@ def _train_locked(
     saved_identity = read_identity(run_dir)
     if resume_from is not None and saved_identity is None:
         _check_resumable(cfg, run_dir)  # a run from before identity.json existed
+    if cfg.get("eval_only", False) and resume_from is not None:
+        raise _trained_run_error(run_dir, f"{resume_from} is a training checkpoint")
+    fresh = resume_from is None and saved_identity is None and is_primary_process()
+    if fresh:
+        clear_leftovers(run_dir)
+    with undo_on_failure(run_dir, fresh):
+        return _launch(cfg, method, run_dir, callbacks, resume_from, saved_identity)
+
+
+def _launch(
+    cfg: DictConfig,
+    method: Method,
+    run_dir: Path,
+    callbacks: list[Callback],
+    resume_from: Path | None,
+    saved_identity: dict[str, Any] | None,
+) -> dict[str, Any]:
     L.seed_everything(cfg.seed, workers=True)
     inputs = _prepare(cfg, method, run_dir)
     run_id = saved_identity["run_id"] if saved_identity else new_run_id()
@@ -129,6 +150,67 @@ def _train_locked(
     if saved_identity is not None:
         check_identity(identity, saved_identity, f"run directory {run_dir} ({IDENTITY_NAME})")
     _load_weights(cfg, inputs.model, resume_from, identity)
+    module, curriculum, datamodule = _lightning_parts(cfg, method, inputs)
+    extra = [IdentityCallback(identity), EpochSummary(curriculum), *callbacks]
+    if cfg.get("divergence", {}).get("check", True):
+        extra.insert(0, DivergenceGuard())
+    trainer, best, last = _build_trainer(cfg, curriculum, run_dir, extra, run_id)
+    if trainer.is_global_zero:
+        if saved_identity is None:
+            write_identity(run_dir, identity)
+        atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+        (run_dir / FAILED_NAME).unlink(missing_ok=True)
+
+    try:
+        with reporting_stops(trainer):  # SIGTERM, Ctrl-C: exit 143, 130 (resumable)
+            if not cfg.get("eval_only", False):
+                _fit(trainer, module, datamodule, resume_from, run_dir)
+            evaluated = _final_evaluation(
+                cfg, trainer, module, datamodule, best, curriculum, run_dir
+            )
+        results = {
+            **evaluated,
+            "run_name": cfg.run_name,
+            "run_id": run_id,
+            "method": method.name,
+            "data": cfg.data.name,
+            "model": cfg.model.name,
+            "seed": cfg.seed,
+            "epochs": trainer.current_epoch,
+            "global_step": trainer.global_step,
+            "train_seconds": last.train_seconds,
+            "resumed_from": _in_run(resume_from, run_dir) if resume_from else None,
+            "eval_only": bool(cfg.get("eval_only", False)),
+        }
+        if trainer.is_global_zero:
+            module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
+            atomic_write_json(run_dir / "results.json", results)
+            log.info("results in %s: %s", run_dir / "results.json", _summary(results))
+        return results
+    finally:
+        finish_loggers(trainer.loggers)  # the next run in this process gets its own
+
+
+def _fit(
+    trainer: L.Trainer,
+    module: CoconutLitModule,
+    datamodule: CurriculumDataModule,
+    resume_from: Path | None,
+    run_dir: Path,
+) -> None:
+    """Trains; a diverged run leaves ``failed.json`` (not ``results.json``)."""
+    try:
+        trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
+    except DivergenceError as err:
+        if trainer.is_global_zero:
+            atomic_write_json(run_dir / FAILED_NAME, {"status": "failed", "reason": str(err)})
+        raise
+
+
+def _lightning_parts(
+    cfg: DictConfig, method: Method, inputs: _RunInputs
+) -> tuple[CoconutLitModule, CurriculumCallback, CurriculumDataModule]:
+    """The Lightning module, the curriculum callback and the data module of a run."""
     module = CoconutLitModule(
         inputs.model,
         inputs.tokenizer,
@@ -152,43 +234,7 @@ def _train_locked(
         curriculum=curriculum,
         shuffle=inputs.shuffle,
     )
-    extra = [IdentityCallback(identity), EpochSummary(curriculum), *callbacks]
-    if cfg.get("divergence", {}).get("check", True):
-        extra.insert(0, DivergenceGuard())
-    trainer, best, last = _build_trainer(cfg, curriculum, run_dir, extra, run_id)
-    if trainer.is_global_zero:
-        if saved_identity is None:
-            write_identity(run_dir, identity)
-        atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
-        (run_dir / FAILED_NAME).unlink(missing_ok=True)
-
-    try:
-        try:
-            trainer.fit(module, datamodule=datamodule, ckpt_path=resume_from, weights_only=True)
-        except DivergenceError as err:
-            if trainer.is_global_zero:
-                atomic_write_json(run_dir / FAILED_NAME, {"status": "failed", "reason": str(err)})
-            raise
-        results = {
-            **_final_evaluation(cfg, trainer, module, datamodule, best, curriculum, run_dir),
-            "run_name": cfg.run_name,
-            "run_id": run_id,
-            "method": method.name,
-            "data": cfg.data.name,
-            "model": cfg.model.name,
-            "seed": cfg.seed,
-            "epochs": trainer.current_epoch,
-            "global_step": trainer.global_step,
-            "train_seconds": last.train_seconds,
-            "resumed_from": _in_run(resume_from, run_dir) if resume_from else None,
-        }
-        if trainer.is_global_zero:
-            module.model.save_pretrained(run_dir / "model", inputs.tokenizer)
-            atomic_write_json(run_dir / "results.json", results)
-            log.info("results in %s: %s", run_dir / "results.json", _summary(results))
-        return results
-    finally:
-        finish_loggers(trainer.loggers)  # the next run in this process gets its own
+    return module, curriculum, datamodule
 
 
 def _finished_run(cfg: DictConfig, run_dir: Path) -> dict[str, Any] | None:
@@ -199,7 +245,16 @@ def _finished_run(cfg: DictConfig, run_dir: Path) -> dict[str, Any] | None:
     results_path = run_dir / "results.json"
     if not results_path.is_file():
         return None
+    saved = json.loads(results_path.read_text(encoding="utf-8"))
+    if cfg.get("eval_only", False) and not saved.get("eval_only"):
+        raise _trained_run_error(run_dir, f"{results_path} holds the results of training")
+    if saved.get("eval_only") and not cfg.get("eval_only", False):
+        log.info("%s holds an evaluation-only result: removing it and training the run", run_dir)
+        _remove_outputs(run_dir)
+        return None
     policy = cfg.get("finished", "skip")
+    if policy == "extend":
+        _check_extends(cfg, saved, run_dir)
     if policy == "skip":
         log.info(
             "run %s has already finished: its results are in %s (nothing changed). Pass "
@@ -208,16 +263,43 @@ def _finished_run(cfg: DictConfig, run_dir: Path) -> dict[str, Any] | None:
             run_dir,
             results_path,
         )
-        return json.loads(results_path.read_text(encoding="utf-8"))
+        return saved
     if policy == "redo":
         log.info("finished=redo: deleting the outputs of %s and training it again", run_dir)
-        for name in REDO_REMOVES:
-            path = run_dir / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
+        _remove_outputs(run_dir)
     return None
+
+
+def _trained_run_error(run_dir: Path, found: str) -> ValueError:
+    """The refusal of ``eval_only=true`` in a run directory that has trained."""
+    return ValueError(
+        f"eval_only=true: {found}; score the run with coconut-eval run_dir={run_dir}, or "
+        "evaluate other weights under another run_name= (with init_from=<weights>)"
+    )
+
+
+def _remove_outputs(run_dir: Path) -> None:
+    """Deletes what a run wrote (:data:`REDO_REMOVES`), so that it starts afresh."""
+    for name in REDO_REMOVES:
+        path = run_dir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _check_extends(cfg: DictConfig, saved: dict[str, Any], run_dir: Path) -> None:
+    """Refuses ``finished=extend`` when the limits leave no step to train."""
+    limits = (
+        ("trainer.max_epochs", cfg.trainer.get("max_epochs"), saved.get("epochs"), "epoch(s)"),
+        ("trainer.max_steps", cfg.trainer.get("max_steps"), saved.get("global_step"), "step(s)"),
+    )
+    for key, limit, done, what in limits:
+        if limit is not None and limit >= 0 and done is not None and done >= limit:
+            raise ValueError(
+                f"{key}={limit}: run {run_dir} has already trained {done} {what}, so "
+                f"finished=extend would train zero steps; raise {key} above {done}"
+            )
 
 
 def _in_run(path: Path, run_dir: Path) -> str:
@@ -355,7 +437,10 @@ def _final_evaluation(
     curriculum: CurriculumCallback,
     run_dir: Path,
 ) -> dict[str, Any]:
-    """Evaluates the best final-stage checkpoint (else the last weights) on val and test."""
+    """Evaluates the best final-stage checkpoint (else the last weights) on val and test.
+
+    With ``eval_only`` nothing was trained: the initial weights are evaluated.
+    """
     best_path = best.best_model_path or None
     if best_path and not Path(best_path).is_file():
         raise FileNotFoundError(
@@ -370,14 +455,16 @@ def _final_evaluation(
             best_path,
         )
         best_path = None
-    stage = curriculum.final_eval_stage(
-        best_checkpoint=best_path is not None or zero_best,
+    eval_only = bool(cfg.get("eval_only", False))
+    stage = curriculum.final_eval_stage(  # eval_only: eval.stage, else the final stage
+        best_checkpoint=best_path is not None or zero_best or eval_only,
         epochs_trained=trainer.current_epoch,
     )
     curriculum.force_eval_stage(stage)
+    weights = "initial weights" if eval_only else "last weights"
     results: dict[str, Any] = {
         "eval_stage": stage,
-        "checkpoint": _in_run(Path(best_path), run_dir) if best_path else "last weights",
+        "checkpoint": _in_run(Path(best_path), run_dir) if best_path else weights,
         "val_acc_always_zero": zero_best,
         "best_val_acc": float(best.best_model_score) if best.best_model_score is not None else None,
     }

@@ -39,6 +39,10 @@ def _compose(name: str, *overrides: str):
         ("checkpoint.every_n_train_steps=1.5", r"checkpoint.every_n_train_steps: expected int"),
         ("finished=again", r"finished: must be one of"),
         ("trainer.accelerator=gpu", r"trainer.accelerator=gpu: no GPU on this machine"),
+        ("trainer.max_epochs=0", r"trainer.max_epochs=0: this launch would train zero steps"),
+        ("trainer.max_steps=0", r"trainer.max_steps=0: .* or pass eval_only=true"),
+        ("trainer.limit_train_batches=0", r"trainer.limit_train_batches=0: .*zero steps"),
+        ("eval_only=yes", r"eval_only: expected bool, got 'yes'"),
     ],
 )
 def test_config_errors_name_the_key_before_any_work(tiny_cfg, tmp_path, override, message):
@@ -125,6 +129,17 @@ def test_a_typod_split_path_is_an_error_not_a_new_dataset(tmp_path):
     with pytest.raises(FileNotFoundError, match=rf"data.splits.train={typo}: no such file"):
         load_splits(_generated_data(tmp_path, f"data.splits.train={typo}"))
     assert not typo.exists()
+
+
+@pytest.mark.parametrize("split", ["train", "val"])
+def test_an_empty_split_file_is_named_not_the_tokenizer(tiny_cfg, tmp_path, split):
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]")
+    with pytest.raises(ValueError, match="holds no examples") as err:
+        train(tiny_cfg(f"data.splits.{split}={empty}"))
+    assert str(err.value).startswith(f"data.splits.{split}={empty}: ")
+    assert "tokenizer" not in str(err.value)
+    assert not (tmp_path / "run" / "tokenizer").exists()
 
 
 def test_generated_files_of_another_size_or_seed_are_reported(tmp_path):

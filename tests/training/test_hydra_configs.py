@@ -18,8 +18,10 @@ CONF = Path(CONFIG_DIR)
 PRESETS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")
 SMALL = [name for name in PRESETS if name.startswith("prosqa_small_")]
 MEMORY_REASON = [name for name in PRESETS if name.startswith(("strategyqa_", "truthfulqa_"))]
+SYMBOLIC = [name for name in PRESETS if name.startswith("prosqa_symbolic_")]
+SYMBOLIC_METHODS = {"no_cot", "cot", "coconut", "pause_as_thought", "no_curriculum"}
 # the paper's hyperparameters
-EXPERIMENTS = [name for name in PRESETS if name not in SMALL and name not in MEMORY_REASON]
+EXPERIMENTS = [name for name in PRESETS if name not in {*SMALL, *MEMORY_REASON, *SYMBOLIC}]
 
 
 def _compose(*overrides: str):
@@ -69,6 +71,26 @@ def test_small_prosqa_preset_has_the_papers_curriculum_shape(name):
     assert cfg.trainer.max_epochs > last_stage_epoch  # at least one epoch at the final stage
     if isinstance(method, StepCurriculum):  # the method object took the shape
         assert method.max_latent_stage == 6
+    OmegaConf.to_container(cfg, resolve=True)
+
+
+def test_there_is_one_symbolic_preset_per_issue_row():
+    assert {name.removeprefix("prosqa_symbolic_") for name in SYMBOLIC} == SYMBOLIC_METHODS
+
+
+@pytest.mark.parametrize("name", SYMBOLIC)
+def test_symbolic_preset_has_the_anchors_curriculum_shape(name):
+    """c=1, stage mixing 0.1, no optimizer reset, shuffled facts, a stage per path step,
+    the symbolic tokenizer, and training past the last stage."""
+    cfg = _compose(f"experiment={name}")
+    method = check_config(cfg)
+    assert method.name == name.removeprefix("prosqa_symbolic_")
+    assert (cfg.data.name, cfg.model.tokenizer) == ("prosqa_symbolic", "symbolic")
+    assert cfg.data.shuffle_facts and cfg.model.arch.n_layer == 2
+    shape = cfg.method
+    assert (shape.c_thought, shape.uniform_prob, shape.max_latent_stage) == (1, 0.1, 6)
+    assert not shape.reset_optimizer_on_stage and not shape.pad_latent_to_max
+    assert cfg.trainer.max_epochs > (shape.max_latent_stage + 1) * shape.epochs_per_stage
     OmegaConf.to_container(cfg, resolve=True)
 
 

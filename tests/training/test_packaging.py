@@ -7,8 +7,10 @@ import ast
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from importlib import resources
 from importlib.metadata import packages_distributions
@@ -98,6 +100,39 @@ def _run(args: list, cwd: Path, timeout: int = 300) -> subprocess.CompletedProce
     )
 
 
+def _site_dirs() -> list[str]:
+    """The site-packages folders this interpreter imports from (venv, conda or system)."""
+    paths = sysconfig.get_paths()
+    found = [paths["purelib"], paths["platlib"], *site.getsitepackages()]
+    if site.ENABLE_USER_SITE:
+        found.append(site.getusersitepackages())
+    found += [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
+    return [p for p in dict.fromkeys(found) if Path(p).is_dir()]
+
+
+def _see_our_dependencies(python: Path) -> None:
+    """Lets the venv of ``python`` import the dependencies installed for this interpreter.
+
+    A ``.pth`` file lists this interpreter's site-packages folders after the venv's own, so
+    the wheel installed in the venv comes first. ``--system-site-packages`` would not do:
+    made from a venv's (or conda env's) Python it sees the base interpreter's packages.
+    Folders listed in a ``.pth`` are added without their own ``.pth`` files, so the
+    editable install of the checkout stays out.
+    """
+    code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    purelib = _run([python, "-c", code], python.parent).stdout.strip()
+    assert purelib and Path(purelib).is_dir(), purelib
+    Path(purelib, "outer_site_packages.pth").write_text("\n".join(_site_dirs()) + "\n")
+
+
+def test_the_inner_venv_sees_this_interpreters_packages_but_not_the_checkout():
+    dirs = _site_dirs()
+    assert dirs and all(Path(d).is_dir() for d in dirs)
+    assert str(REPO) not in dirs  # the checkout is not imported from in the wheel venv
+    omegaconf = Path(__import__("omegaconf").__file__).resolve().parents[1]
+    assert any(omegaconf == Path(d).resolve() for d in dirs)
+
+
 @pytest.mark.slow
 def test_wheel_installed_in_a_fresh_venv_trains_from_any_directory(
     tmp_path, toy_data_dir, tiny_args
@@ -114,13 +149,12 @@ def test_wheel_installed_in_a_fresh_venv_trains_from_any_directory(
         assert f"coconut/conf/{path}" in names
 
     venv = tmp_path / "venv"
-    assert (
-        _run([sys.executable, "-m", "venv", "--system-site-packages", venv], tmp_path).returncode
-        == 0
-    )
+    made = _run([sys.executable, "-m", "venv", venv], tmp_path)
+    assert made.returncode == 0, made.stderr[-3000:]
     python = venv / "bin" / "python"
     install = _run([python, "-m", "pip", "install", "--no-deps", "--no-index", wheel], tmp_path)
     assert install.returncode == 0, install.stderr[-3000:]
+    _see_our_dependencies(python)
     where = _run([python, "-c", "import coconut; print(coconut.__file__)"], tmp_path)
     assert str(venv) in where.stdout, where.stdout  # the wheel, not the editable checkout
 
@@ -157,7 +191,7 @@ def _imported_top_level_modules(package: Path) -> set[str]:
 
 
 def test_every_imported_distribution_is_a_declared_dependency():
-    # A venv with system site packages (the wheel test above) hides a missing dependency;
+    # The wheel test above imports this interpreter's packages, so it hides a missing one;
     # `pip install -e .` on a fresh machine once failed on peft this way.
     tomllib = pytest.importorskip("tomllib")
     declared = {

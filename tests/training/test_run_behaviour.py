@@ -7,7 +7,10 @@ import csv
 import logging
 from pathlib import Path
 
+import pytest
+import torch
 from omegaconf import OmegaConf
+from transformers import AutoModelForCausalLM
 
 from coconut.training.loggers import build_loggers
 from coconut.training.train import train
@@ -78,3 +81,37 @@ def test_runs_in_one_process_each_log_to_their_own_wandb_run(tiny_cfg, tmp_path,
         assert folder.name.endswith(results["run_id"])
         run_ids.append(results["run_id"])
     assert run_ids[0] != run_ids[1]
+
+
+def test_eval_only_evaluates_the_initial_weights_and_training_then_replaces_it(tiny_cfg, tmp_path):
+    quick = ("eval.max_new_tokens=4", "eval.final_split=val")
+    trained = train(tiny_cfg("trainer.max_epochs=1", *quick))
+    assert trained["eval_stage"] == 0 and not trained["eval_only"]
+    with pytest.raises(ValueError, match=r"eval_only=true: .*results.json holds the results of"):
+        train(tiny_cfg("trainer.max_epochs=0", "eval_only=true", *quick))
+    (tmp_path / "run" / "results.json").unlink()  # as if killed before the final evaluation
+    with pytest.raises(ValueError, match=r"eval_only=true: .*last.ckpt is a training checkpoint"):
+        train(tiny_cfg("eval_only=true", *quick))
+
+    other = tmp_path / "evaluated"
+    source = tmp_path / "run" / "model"
+    scored = train(tiny_cfg(f"paths.output_dir={other}", f"init_from={source}", "eval.stage=0",
+                            "eval_only=true", *quick))  # fmt: skip
+    assert (scored["global_step"], scored["epochs"], scored["eval_only"]) == (0, 0, True)
+    assert scored["checkpoint"] == "initial weights"
+    assert scored["val"]["acc"] == trained["val"]["acc"]  # the init_from weights, unchanged
+    assert not (other / "checkpoints" / "last.ckpt").exists()
+    saved = AutoModelForCausalLM.from_pretrained(other / "model").state_dict()
+    for key, value in AutoModelForCausalLM.from_pretrained(source).state_dict().items():
+        torch.testing.assert_close(saved[key], value)
+
+    again = train(tiny_cfg(f"paths.output_dir={other}", f"init_from={source}", "eval.stage=0",
+                           "trainer.max_epochs=1", *quick))  # fmt: skip
+    assert again["global_step"] == 4 and not again["eval_only"]  # not "already finished"
+
+
+def test_extending_a_finished_run_by_zero_epochs_is_refused(tiny_cfg):
+    train(tiny_cfg("trainer.max_epochs=1", "eval.max_new_tokens=4", "eval.final_split=val"))
+    refused = r"trainer.max_epochs=1: run .* has already trained 1 epoch\(s\)"
+    with pytest.raises(ValueError, match=refused):
+        train(tiny_cfg("trainer.max_epochs=1", "finished=extend"))

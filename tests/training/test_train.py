@@ -132,7 +132,7 @@ def test_init_from_a_checkpoint_and_a_mismatched_one(tiny_cfg, tmp_path):
     del weights
     second = tmp_path / "second"
     results = train(
-        tiny_cfg("trainer.max_epochs=0", f"init_from={first / 'model'}",
+        tiny_cfg("trainer.max_epochs=0", "eval_only=true", f"init_from={first / 'model'}",
                  f"paths.output_dir={second}")
     )  # fmt: skip
     assert results["global_step"] == 0

@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_an_empty_validation_split_is_named(tiny_cfg, toy_data_dir, tmp_path):
     (toy_data_dir / "val.json").write_text("[]")
-    with pytest.raises(ValueError, match=r"data\.splits\.val=.*val\.json: no examples") as info:
+    with pytest.raises(
+        ValueError, match=r"data\.splits\.val=.*val\.json: the file holds no examples"
+    ) as info:
         train(tiny_cfg())
     assert "\n" not in str(info.value)
     assert not (tmp_path / "run" / "results.json").exists()
