@@ -179,3 +179,30 @@ def max_node_index(records: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
         if numbers and max(numbers) > best[0]:
             best = (max(numbers), i)
     return best
+
+
+def relabel(record: Mapping[str, Any], rng: random.Random, max_nodes: int) -> dict[str, Any]:
+    """``record``'s question, steps and answer with its nodes renamed at random.
+
+    Every node the text names gets a distinct label drawn from ``0 .. max_nodes - 1``; the
+    graph is the same. Used per epoch in training (``data.relabel_nodes``), it trains the
+    token of every label, not only the few a generator's numbering uses, and hides the
+    order in which the generator grew the graph (a deeper node has a larger index).
+
+    Raises:
+        ValueError: if the question is not symbolic or names more than ``max_nodes``
+            nodes.
+    """
+    edges, options, root = parse_question(record["question"])
+    named = {root, *options, *(v for edge in edges for v in edge)}
+    named |= {int(step) for step in record["steps"]} | {int(record["answer"])}
+    if len(named) > max_nodes:
+        raise ValueError(f"{len(named)} nodes do not fit {max_nodes} labels")
+    nodes = sorted(named)
+    label = dict(zip(nodes, rng.sample(range(max_nodes), len(nodes)), strict=True))
+    moved = [[label[s], label[t]] for s, t in edges]
+    return {
+        "question": symbolic_question(moved, [label[o] for o in options], label[root]),
+        "steps": [str(label[int(step)]) for step in record["steps"]],
+        "answer": str(label[int(record["answer"])]),
+    }

@@ -14,7 +14,7 @@ the gold answers, the number of latent thoughts and a flag marking rank padding.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import lightning as L
@@ -32,7 +32,6 @@ from coconut.curriculum import (
 )
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.sampler import EpochSampler, ResumableDataLoader
-from coconut.training.shuffle import FactShuffle
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,8 @@ class StageDataset(Dataset):
         method: method config.
         ids: special token ids.
         shuffle: rewrites an example before it is laid out (e.g.
-            :class:`~coconut.training.shuffle.FactShuffle`); ``None`` leaves it as it is.
+            :class:`~coconut.training.shuffle.FactShuffle` or
+            :class:`~coconut.training.relabel.NodeRelabel`); ``None`` leaves it as it is.
     """
 
     def __init__(
@@ -60,7 +60,7 @@ class StageDataset(Dataset):
         seed: int,
         method: Method,
         ids: TokenIds,
-        shuffle: FactShuffle | None = None,
+        shuffle: Callable[..., TokenizedExample] | None = None,
     ) -> None:
         self.examples, self.stage, self.epoch = examples, stage, epoch
         self.seed, self.method, self.ids = seed, method, ids
@@ -161,7 +161,7 @@ class CurriculumDataModule(L.LightningDataModule):
         eval_stage: int | None = None,
         test_split: str = "test",
         curriculum: CurriculumCallback | None = None,
-        shuffle: FactShuffle | None = None,
+        shuffle: Callable[..., TokenizedExample] | None = None,
     ) -> None:
         super().__init__()
         if batch_size < 1 or eval_batch_size < 1:

@@ -71,6 +71,7 @@ from coconut.training.module import CoconutLitModule
 from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.progress import EpochSummary, QuietProgressBar
+from coconut.training.relabel import NodeRelabel
 from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
 from coconut.training.shuffle import FactShuffle
 from coconut.training.sources import load_splits
@@ -319,7 +320,7 @@ class _RunInputs:
     ids: TokenIds
     splits: dict[str, list[TokenizedExample]]
     answers: dict[str, list[str]]
-    shuffle: FactShuffle | None = None
+    shuffle: FactShuffle | NodeRelabel | None = None
 
 
 def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
@@ -335,11 +336,20 @@ def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
         splits, method, ids, context_length(model), cfg.eval.max_new_tokens, cfg.eval.stage
     )
     warn_short_curriculum(method, splits["train"])
-    shuffle = None
-    if cfg.data.get("shuffle_facts", False):
-        questions = records["train"]["question"]
-        shuffle = FactShuffle(questions, tokenizer, str(cfg.data.splits.train))
+    shuffle = _epoch_rewrite(cfg, records["train"], tokenizer)
     return _RunInputs(model, tokenizer, ids, splits, answers, shuffle)
+
+
+def _epoch_rewrite(cfg: DictConfig, train, tokenizer) -> FactShuffle | NodeRelabel | None:
+    """How training examples are rewritten each epoch: ``data.relabel_nodes`` (which also
+    reorders with ``data.shuffle_facts``), ``data.shuffle_facts`` alone, or not at all."""
+    source = str(cfg.data.splits.train)
+    shuffle_facts = bool(cfg.data.get("shuffle_facts", False))
+    if cfg.data.get("relabel_nodes", False):
+        return NodeRelabel(list(train), tokenizer, source, shuffle_facts=shuffle_facts)
+    if shuffle_facts:
+        return FactShuffle(train["question"], tokenizer, source)
+    return None
 
 
 def warn_short_curriculum(method: Method, train: list[TokenizedExample]) -> bool:

@@ -15,6 +15,7 @@ from coconut.data.symbolic import (
     graph_key,
     max_node_index,
     parse_question,
+    relabel,
     symbolic_question,
     symbolize,
     symbolize_records,
@@ -101,6 +102,21 @@ def test_max_node_index_names_the_largest_and_its_record():
     records = [symbolize(GRAPH, random.Random(0)), {"question": "0 40 | [Q] 40 1 [R] 0",
                "steps": ["40"], "answer": "40"}]  # fmt: skip
     assert max_node_index(records) == (40, 1)
+
+
+class _Reversed(random.Random):
+    def sample(self, population, k):  # label i -> max_nodes - 1 - i, a known renaming
+        return list(population)[::-1][:k]
+
+
+def test_relabel_renames_every_node_one_to_one():
+    record = symbolize(GRAPH, _NoShuffle())
+    moved = relabel(record, _Reversed(), max_nodes=10)
+    # nodes 0..5 (sorted) take labels 9, 8, ..., 4
+    assert moved == {"question": "9 7 | 7 6 | 6 5 | 8 4 | [Q] 5 4 [R] 9",
+                     "steps": ["7", "6", "5"], "answer": "5"}  # fmt: skip
+    with pytest.raises(ValueError, match="6 nodes do not fit 5 labels"):
+        relabel(record, random.Random(0), max_nodes=5)
 
 
 def test_parse_question_refuses_other_text():
