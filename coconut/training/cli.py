@@ -78,8 +78,13 @@ def _evaluate(cfg: DictConfig) -> float:
         )
     quiet_third_parties()
     from coconut.training.evaluate import evaluate
+    from coconut.training.stopping import EVAL_HINT
 
-    return evaluate(cfg)["acc"]
+    raise_on_sigterm(EVAL_HINT)  # exit 143 outside Lightning's loop too
+    try:
+        return evaluate(cfg)["acc"]
+    except KeyboardInterrupt:
+        raise Interrupted(signal.SIGINT, EVAL_HINT) from None
 
 
 def _train_task(cfg: DictConfig) -> float | None:

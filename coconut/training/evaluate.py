@@ -50,6 +50,7 @@ from coconut.training.models import build_model, build_tokenizer, context_length
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import ContextLengthError, tokenize_split
 from coconut.training.sources import load_split
+from coconut.training.stopping import EVAL_HINT, reporting_stops
 from coconut.training.word_tokenizer import count_unknown
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ def _evaluate(
     )
     module.keep_predictions = True
     trainer = hydra.utils.instantiate(cfg.trainer, use_distributed_sampler=False)
-    metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
+    with reporting_stops(trainer, EVAL_HINT):
+        metrics = trainer.test(module, datamodule=datamodule, verbose=False)[0]
     predictions = sorted(module.predictions, key=lambda p: p["index"])
     for prediction in predictions:  # back to the positions in the file
         prediction["index"] = kept[prediction["index"]]

@@ -33,15 +33,18 @@ def stop_signal(trainer: Any, err: SystemExit) -> int | None:
     return None
 
 
+EVAL_HINT = "the evaluation did not finish and wrote nothing; repeat the same command"
+
+
 @contextmanager
-def reporting_stops(trainer: Any) -> Iterator[None]:
-    """Raises :class:`Interrupted` (with :data:`RESUME_HINT`) for a stop by a signal."""
+def reporting_stops(trainer: Any, hint: str = RESUME_HINT) -> Iterator[None]:
+    """Raises :class:`Interrupted` (with ``hint``) for a stop by a signal."""
     try:
         yield
     except SystemExit as err:
         signum = stop_signal(trainer, err)
         if signum is None:
             raise
-        raise Interrupted(signum, RESUME_HINT) from None
+        raise Interrupted(signum, hint) from None
     except KeyboardInterrupt:
-        raise Interrupted(signal.SIGINT, RESUME_HINT) from None
+        raise Interrupted(signal.SIGINT, hint) from None

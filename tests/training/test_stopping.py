@@ -87,3 +87,21 @@ def test_lightnings_stops_are_told_from_other_exits():
     assert stop_signal(Trainer(), SystemExit()) == signal.SIGTERM
     assert Interrupted(signal.SIGTERM).exit_status == 143
     assert Interrupted(signal.SIGINT, "hint").args == ("stopped by SIGINT; hint",)
+
+
+def test_an_evaluation_stopped_by_a_signal_says_it_wrote_nothing():
+    from lightning.pytorch.utilities.exceptions import SIGTERMException
+
+    from coconut.training.stopping import EVAL_HINT, reporting_stops
+
+    class Trainer:
+        received_sigterm = True
+
+    with pytest.raises(Interrupted) as stop:
+        with reporting_stops(Trainer(), EVAL_HINT):
+            raise SIGTERMException
+    assert stop.value.exit_status == 143 and "wrote nothing" in str(stop.value)
+    with pytest.raises(Interrupted) as stop:
+        with reporting_stops(Trainer(), EVAL_HINT):
+            raise KeyboardInterrupt
+    assert stop.value.exit_status == 130
