@@ -97,11 +97,9 @@ def test_an_evaluation_stopped_by_a_signal_says_it_wrote_nothing():
     class Trainer:
         received_sigterm = True
 
-    with pytest.raises(Interrupted) as stop:
-        with reporting_stops(Trainer(), EVAL_HINT):
-            raise SIGTERMException
+    with pytest.raises(Interrupted) as stop, reporting_stops(Trainer(), EVAL_HINT):
+        raise SIGTERMException
     assert stop.value.exit_status == 143 and "wrote nothing" in str(stop.value)
-    with pytest.raises(Interrupted) as stop:
-        with reporting_stops(Trainer(), EVAL_HINT):
-            raise KeyboardInterrupt
+    with pytest.raises(Interrupted) as stop, reporting_stops(Trainer(), EVAL_HINT):
+        raise KeyboardInterrupt
     assert stop.value.exit_status == 130
