@@ -149,14 +149,26 @@ def symbolic_run(tmp_path_factory, compose_cfg):
     from coconut.training.train import train
 
     root = tmp_path_factory.mktemp("symbolic")
-    cfg = compose_cfg([
-        "experiment=prosqa_symbolic_coconut", "logger=none", "model.arch.n_embd=32",
-        "model.arch.n_head=2", "trainer.enable_progress_bar=false",
-        "trainer.enable_model_summary=false", "trainer.max_epochs=3",
-        "method.epochs_per_stage=1", "method.max_latent_stage=1",
-        "data.sizes.train=32", "data.sizes.val=8", "data.sizes.test=8",
-        "+data.generate.num_nodes=8", "+data.generate.max_steps=3",
-        f"paths.output_dir={root / 'run'}", f"paths.data_dir={root / 'data'}",
-    ])  # fmt: skip
+    stages = ("trainer.max_epochs=3", "method.epochs_per_stage=1", "method.max_latent_stage=1")
+    cfg = compose_cfg(symbolic_overrides(root, (32, 8, 8), *stages))
     train(cfg)
     return root / "run", root / "data" / "prosqa_symbolic"
+
+
+def symbolic_overrides(root: Path, sizes: tuple[int, int, int], *extra: str) -> list[str]:
+    """A tiny ``experiment=prosqa_symbolic_coconut`` run in ``root/run``, on generated
+    8-node graphs of ``sizes`` (train, val, test) in ``root/data``, no loggers."""
+    return [
+        "experiment=prosqa_symbolic_coconut", "logger=none", "model.arch.n_embd=32",
+        "model.arch.n_head=2", "trainer.enable_progress_bar=false",
+        "trainer.enable_model_summary=false",
+        *(f"data.sizes.{s}={n}" for s, n in zip(("train", "val", "test"), sizes, strict=True)),
+        "+data.generate.num_nodes=8", "+data.generate.max_steps=3",
+        f"paths.output_dir={root / 'run'}", f"paths.data_dir={root / 'data'}", *extra,
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def symbolic_args():
+    """:func:`symbolic_overrides`."""
+    return symbolic_overrides

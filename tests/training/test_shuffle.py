@@ -101,15 +101,9 @@ def test_relabelling_needs_the_symbolic_form(data):
         NodeRelabel([plain], tokenizer, "train.json")
 
 
-def test_a_relabelling_run_trains(compose_cfg, tmp_path):
+def test_a_relabelling_run_trains(compose_cfg, symbolic_args, tmp_path):
     from coconut.training.train import train
 
-    cfg = compose_cfg([
-        "experiment=prosqa_symbolic_coconut", "data.relabel_nodes=true", "logger=none",
-        "model.arch.n_embd=32", "model.arch.n_head=2", "debug=fast_dev_run",
-        "trainer.enable_progress_bar=false", "trainer.enable_model_summary=false",
-        "data.sizes.train=16", "data.sizes.val=4", "data.sizes.test=4",
-        "+data.generate.num_nodes=8", "+data.generate.max_steps=3",
-        f"paths.output_dir={tmp_path / 'run'}", f"paths.data_dir={tmp_path / 'data'}",
-    ])  # fmt: skip
+    cfg = compose_cfg(symbolic_args(tmp_path, (16, 4, 4), "data.relabel_nodes=true",
+                                         "debug=fast_dev_run"))  # fmt: skip
     assert train(cfg)["global_step"] == 1
