@@ -35,6 +35,8 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("eval.max_new_tokens", (int,), False),
     ("eval.stage", (int,), True),
     ("data.num_workers", (int,), False),
+    ("data.shuffle_facts", (bool,), False),
+    ("data.relabel_nodes", (bool,), False),
     ("model.tokenizer_vocab_size", (int,), True),
     ("divergence.check", (bool,), False),
     ("eval_only", (bool,), False),

@@ -190,3 +190,13 @@ def test_fsdp_and_ddp_strategies_instantiate():
 def test_debug_limit_runs_every_stage(tiny_cfg):
     results = train(tiny_cfg("debug=limit", "logger=none"))
     assert results["epochs"] == 4 and results["eval_stage"] == 3
+
+
+@pytest.mark.parametrize("key", ["data.shuffle_facts", "data.relabel_nodes"])
+def test_a_symbolic_data_flag_that_is_not_a_boolean_is_refused(key):
+    from coconut.training.config_types import check_types
+
+    cfg = _compose("experiment=prosqa_symbolic_cot", f"{key}=maybe")
+    with pytest.raises(ValueError, match=key.replace(".", r"\.")):
+        check_types(cfg)
+    check_types(_compose("experiment=prosqa_symbolic_cot"))  # the preset's own values pass
