@@ -132,6 +132,11 @@ def _add_others(commands: argparse._SubParsersAction) -> None:
     symbolize.add_argument("file", type=Path, help="ProsQA records with graph fields")
     symbolize.add_argument("out", type=Path, help="the symbolic file to write")
     symbolize.add_argument("--seed", type=int, default=0, help="orders edges and options")
+    symbolize.add_argument(
+        "--max-steps", type=int, default=None, metavar="N",
+        help="keep only records whose path has at most N steps (the anchor's graph_4 "
+        "splits are N=4)",
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,8 +281,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _symbolize(args: argparse.Namespace) -> int:
     records = symbolize_records(read_records(args.file), seed=args.seed, source=str(args.file))
+    total = len(records)
+    if args.max_steps is not None:
+        records = [r for r in records if len(r["steps"]) <= args.max_steps]
     path = write_examples(records, args.out)
-    print(f"wrote {len(records)} symbolic examples to {path}")
+    kept = f" (of {total}; paths of at most {args.max_steps} steps)" if len(records) < total else ""
+    print(f"wrote {len(records)} symbolic examples to {path}{kept}")
     return 0
 
 

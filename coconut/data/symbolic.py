@@ -206,3 +206,49 @@ def relabel(record: Mapping[str, Any], rng: random.Random, max_nodes: int) -> di
         "steps": [str(label[int(step)]) for step in record["steps"]],
         "answer": str(label[int(record["answer"])]),
     }
+
+
+def path_layers(
+    edges: Iterable[Sequence[int]], root: int, target: int, length: int
+) -> list[set[int]]:
+    """The nodes that stand ``k`` edges along some ``length``-edge path from ``root`` to
+    ``target``, for ``k = 0 .. length`` (the anchor's ``neighbor_k``).
+
+    Raises:
+        ValueError: if no such path exists.
+    """
+    children: dict[int, set[int]] = {}
+    parents: dict[int, set[int]] = {}
+    for s, t in edges:
+        children.setdefault(int(s), set()).add(int(t))
+        parents.setdefault(int(t), set()).add(int(s))
+    ahead = [{root}]  # nodes exactly k edges after the root
+    for _ in range(length):
+        ahead.append({t for v in ahead[-1] for t in children.get(v, ())})
+    behind = [{target}]  # nodes exactly j edges before the target
+    for _ in range(length):
+        behind.append({s for v in behind[-1] for s in parents.get(v, ())})
+    layers = [ahead[k] & behind[length - k] for k in range(length + 1)]
+    if not all(layers):
+        raise ValueError(f"no {length}-edge path from {root} to {target}")
+    return layers
+
+
+def resample_path(record: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
+    """``record`` with its steps replaced by a path drawn at random among those as long
+    as its own from the root to the answer: each step picks uniformly among the next
+    layer's nodes (:func:`path_layers`) that the previous one has an edge to, as the
+    anchor's CoT data does. Where a graph has one such path, the steps are unchanged.
+
+    Raises:
+        ValueError: if the question is not symbolic or the steps are no such path.
+    """
+    edges, _, root = parse_question(record["question"])
+    length, target = len(record["steps"]), int(record["answer"])
+    layers = path_layers(edges, root, target, length)
+    edge_set = {(s, t) for s, t in edges}
+    node, steps = root, []
+    for layer in layers[1:]:
+        node = rng.choice(sorted(v for v in layer if (node, v) in edge_set))
+        steps.append(str(node))
+    return {**record, "steps": steps}

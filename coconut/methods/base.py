@@ -91,6 +91,11 @@ class Method:
         """The stage to build ``ex`` for after stage mixing; no mixing by default."""
         return stage
 
+    def eval_stage_for(self, stage: int) -> int:
+        """The stage whose layout evaluates a model trained at ``stage`` (the same one
+        by default)."""
+        return stage
+
     # -- layout -------------------------------------------------------------------------
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
         """The prompt, continuation and latent count of ``ex`` at ``stage``."""

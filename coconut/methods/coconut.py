@@ -3,6 +3,11 @@
 At stage ``k`` the first ``k`` reasoning steps become ``k * c_thought`` latent thoughts
 between ``<|start-latent|>`` and ``<|end-latent|>``; past ``max_latent_stage`` every
 language step is gone (see :func:`~coconut.methods.common.num_thoughts`).
+
+With ``next_step_only`` the labels after the thoughts are only the next reasoning step
+while steps remain, and only the answer once none does: the supervision of *Reasoning by
+Superposition* (arXiv 2505.12514), where ``k`` thoughts are trained to lead to the path's
+``k+1``-th node. Those stages teach no answer, so evaluation always uses the final stage.
 """
 
 from __future__ import annotations
@@ -28,13 +33,22 @@ class Coconut(StepCurriculum, StageMixing, Thoughts):
     Attributes:
         pad_latent_to_max: past ``max_latent_stage``, use ``max_latent_stage * c_thought``
             thoughts for every example.
+        next_step_only: label only the next step while steps remain (else the answer).
     """
 
     name: ClassVar[str] = "coconut"
     uses_latents: ClassVar[bool] = True
     pad_latent_to_max: bool = fields.pad_latent_to_max()
+    next_step_only: bool = fields.next_step_only()
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
         n = num_thoughts(ex, stage, self.c_thought, self.max_latent_stage, self.pad_latent_to_max)
         prompt = marked(ex.question, [ids.latent] * n, ids)
-        return Layout(prompt, self.remaining_steps(ex, stage) + ex.answer, n)
+        remaining = self.remaining_steps(ex, stage)
+        if self.next_step_only and remaining:
+            return Layout(prompt, list(ex.steps[stage]), n)
+        return Layout(prompt, remaining + ex.answer, n)
+
+    def eval_stage_for(self, stage: int) -> int:
+        """The final stage under ``next_step_only`` (no other stage teaches the answer)."""
+        return self.final_stage if self.next_step_only else stage

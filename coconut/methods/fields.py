@@ -82,6 +82,11 @@ def pad_latent_to_max() -> Any:
     return flag(False)
 
 
+def next_step_only() -> Any:
+    """Label only the next reasoning step after the thoughts while steps remain."""
+    return flag(False)
+
+
 def uniform_prob() -> Any:
     """Probability of building an example for a stage drawn uniformly from its steps."""
     return probability(0.0)

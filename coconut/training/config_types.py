@@ -37,6 +37,7 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("data.num_workers", (int,), False),
     ("data.shuffle_facts", (bool,), False),
     ("data.relabel_nodes", (bool,), False),
+    ("data.resample_paths", (bool,), False),
     ("model.tokenizer_vocab_size", (int,), True),
     ("divergence.check", (bool,), False),
     ("eval_only", (bool,), False),

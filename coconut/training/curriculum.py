@@ -57,10 +57,11 @@ class CurriculumCallback(Callback):
         return self.stage_at(_epoch(trainer))
 
     def eval_stage(self, trainer: L.Trainer | Any | None) -> int:
-        """The stage evaluation prompts use now: the forced one, else the training stage."""
+        """The stage evaluation prompts use now: the forced one, else the method's
+        evaluation stage for the training stage."""
         if self._forced_eval_stage is not None:
             return self._forced_eval_stage
-        return self.train_stage(trainer)
+        return self.method.eval_stage_for(self.train_stage(trainer))
 
     def force_eval_stage(self, stage: int | None) -> None:
         """Evaluates at ``stage`` from now on (``None``: follow the training stage)."""
@@ -88,7 +89,7 @@ class CurriculumCallback(Callback):
             return self._forced_eval_stage
         if best_checkpoint:
             return self.method.final_stage
-        return self.stage_at(max(epochs_trained - 1, 0))
+        return self.method.eval_stage_for(self.stage_at(max(epochs_trained - 1, 0)))
 
     # -- Lightning hooks -----------------------------------------------------------------
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:

@@ -48,7 +48,8 @@ class StageDataset(Dataset):
         ids: special token ids.
         shuffle: rewrites an example before it is laid out (e.g.
             :class:`~coconut.training.shuffle.FactShuffle` or
-            :class:`~coconut.training.relabel.NodeRelabel`); ``None`` leaves it as it is.
+            :class:`~coconut.training.symbolic_rewrite.SymbolicRewrite`); ``None`` leaves
+            it as it is.
     """
 
     def __init__(

@@ -71,11 +71,11 @@ from coconut.training.module import CoconutLitModule
 from coconut.training.plots import PlotCurves
 from coconut.training.prepare import check_context, tokenize_split
 from coconut.training.progress import EpochSummary, QuietProgressBar
-from coconut.training.relabel import NodeRelabel
 from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
 from coconut.training.shuffle import FactShuffle
 from coconut.training.sources import load_splits
 from coconut.training.stopping import reporting_stops
+from coconut.training.symbolic_rewrite import SymbolicRewrite
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ class _RunInputs:
     ids: TokenIds
     splits: dict[str, list[TokenizedExample]]
     answers: dict[str, list[str]]
-    shuffle: FactShuffle | NodeRelabel | None = None
+    shuffle: FactShuffle | SymbolicRewrite | None = None
 
 
 def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
@@ -340,13 +340,19 @@ def _prepare(cfg: DictConfig, method: Method, run_dir: Path) -> _RunInputs:
     return _RunInputs(model, tokenizer, ids, splits, answers, shuffle)
 
 
-def _epoch_rewrite(cfg: DictConfig, train, tokenizer) -> FactShuffle | NodeRelabel | None:
-    """How training examples are rewritten each epoch: ``data.relabel_nodes`` (which also
-    reorders with ``data.shuffle_facts``), ``data.shuffle_facts`` alone, or not at all."""
+def _epoch_rewrite(cfg: DictConfig, train, tokenizer) -> FactShuffle | SymbolicRewrite | None:
+    """How training examples are rewritten each epoch: ``data.relabel_nodes`` and
+    ``data.resample_paths`` (which also reorder with ``data.shuffle_facts``),
+    ``data.shuffle_facts`` alone, or not at all."""
     source = str(cfg.data.splits.train)
     shuffle_facts = bool(cfg.data.get("shuffle_facts", False))
-    if cfg.data.get("relabel_nodes", False):
-        return NodeRelabel(list(train), tokenizer, source, shuffle_facts=shuffle_facts)
+    relabel_nodes = bool(cfg.data.get("relabel_nodes", False))
+    resample_paths = bool(cfg.data.get("resample_paths", False))
+    if relabel_nodes or resample_paths:
+        return SymbolicRewrite(
+            list(train), tokenizer, source, relabel_nodes=relabel_nodes,
+            resample_paths=resample_paths, shuffle_facts=shuffle_facts,
+        )  # fmt: skip
     if shuffle_facts:
         return FactShuffle(train["question"], tokenizer, source)
     return None

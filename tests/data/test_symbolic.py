@@ -134,3 +134,13 @@ def test_cli_symbolize_writes_a_valid_symbolic_file(tmp_path, capsys):
     source.write_text(json.dumps([{k: GRAPH[k] for k in ("question", "steps", "answer")}]))
     assert data_main(["symbolize", str(source), str(tmp_path / "bad.json")]) == 1
     assert f"{source}[0]" in capsys.readouterr().err
+
+
+def test_cli_symbolize_max_steps_keeps_the_short_paths(tmp_path, capsys):
+    source = tmp_path / "valid.json"
+    source.write_text(json.dumps([GRAPH]))  # a 3-step path
+    for limit, kept in ((3, 1), (2, 0)):
+        out = tmp_path / f"out{limit}.json"
+        assert data_main(["symbolize", str(source), str(out), "--max-steps", str(limit)]) == 0
+        assert len(json.loads(out.read_text())) == kept
+    assert "wrote 0 symbolic examples" in capsys.readouterr().out

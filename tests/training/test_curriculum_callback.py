@@ -70,6 +70,13 @@ def test_eval_stage_follows_training_unless_forced():
         curriculum.force_eval_stage(-1)
 
 
+def test_next_step_only_evaluates_every_epoch_at_the_final_stage():
+    curriculum = CurriculumCallback(build_method({**COCONUT, "next_step_only": True}))
+    assert [curriculum.eval_stage(_Trainer(e)) for e in range(8)] == [3] * 8
+    assert curriculum.final_eval_stage(best_checkpoint=False, epochs_trained=1) == 3
+    assert [curriculum.train_stage(_Trainer(e)) for e in range(8)] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
 @pytest.mark.parametrize(
     ("name", "final_epochs"),
     [("coconut", [6, 7, 8]), ("cot", list(range(9))), ("no_curriculum", list(range(9)))],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from types import SimpleNamespace
 
@@ -66,44 +65,3 @@ def test_a_question_that_cannot_be_shuffled_is_refused_before_training(data):
     _, tokenizer, _ = data
     with pytest.raises(ValueError, match=r"train\.json\[1\]: data\.shuffle_facts=true"):
         FactShuffle(["0 1 | [Q] 1 2 [R] 0", "How many apples?"], tokenizer, "train.json")
-
-
-def test_relabelled_epochs_rename_nodes_consistently_and_use_the_whole_range(data):
-    from coconut.data.symbolic import parse_question
-    from coconut.training.relabel import NodeRelabel
-
-    records, tokenizer, examples = data
-    relabel = NodeRelabel(records, tokenizer, "train.json")
-    seen_labels = set()
-    for epoch in range(3):
-        for i, record in enumerate(records):
-            ex = relabel(i, examples[i], seed=3, epoch=epoch)
-            question = tokenizer.decode(ex.question).strip()
-            edges, options, root = parse_question(question)
-            steps = [int(tokenizer.decode(s)) for s in ex.steps]
-            answer = int(tokenizer.decode(ex.answer, skip_special_tokens=True).split()[-1])
-            original, _, _ = parse_question(record["question"])
-            # a renaming keeps the graph's shape; the path follows its edges to an option
-            assert len(edges) == len(original) and len(set(map(tuple, edges))) == len(edges)
-            path = [root, *steps]
-            assert all([a, b] in edges for a, b in itertools.pairwise(path))
-            assert answer == steps[-1] and answer in options
-            seen_labels |= {v for edge in edges for v in edge}
-    assert max(seen_labels) > 30  # the generator's own numbering stops at 9
-
-
-def test_relabelling_needs_the_symbolic_form(data):
-    from coconut.training.relabel import NodeRelabel
-
-    _, tokenizer, _ = data
-    plain = {"question": "Tom is a wumpus. Is Tom a wumpus or rompus?", "steps": [], "answer": "x"}
-    with pytest.raises(ValueError, match=r"train\.json\[0\]: data\.relabel_nodes=true"):
-        NodeRelabel([plain], tokenizer, "train.json")
-
-
-def test_a_relabelling_run_trains(compose_cfg, symbolic_args, tmp_path):
-    from coconut.training.train import train
-
-    cfg = compose_cfg(symbolic_args(tmp_path, (16, 4, 4), "data.relabel_nodes=true",
-                                         "debug=fast_dev_run"))  # fmt: skip
-    assert train(cfg)["global_step"] == 1
