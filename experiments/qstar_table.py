@@ -71,12 +71,10 @@ def markdown(rows: list[dict]) -> str:
 
 def plot(rows: list[dict], path: Path) -> None:
     """Accuracy against policy tokens and against wall time, one point per run."""
-    import matplotlib
+    from coconut.plotting import figure, save
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4), sharey=True)
+    fig = figure(13, 4)
+    axes = fig.subplots(1, 2, sharey=True)
     for ax, key, name in [(axes[0], "tokens", "policy tokens / example"),
                           (axes[1], "seconds", "seconds / example")]:  # fmt: skip
         for i, r in enumerate(rows):
@@ -85,8 +83,7 @@ def plot(rows: list[dict], path: Path) -> None:
         ax.set_xlabel(name)
     axes[0].set_ylabel("accuracy")
     axes[1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    save(fig, path, dpi=120)
 
 
 def main() -> None:

@@ -1,17 +1,14 @@
-"""Figures of a comparison: accuracy against generated tokens, and curves by method."""
+"""Figures of a comparison: accuracy against generated tokens, and curves by method
+(:mod:`coconut.plotting`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 from coconut.compare.runs import RunRecord
 from coconut.compare.table import ROW_NAMES, Cell
+from coconut.plotting import figure, palette, save
 
 MARKERS = "osD^vP*X"
 
@@ -22,8 +19,9 @@ def plot_acc_vs_tokens(cells: Sequence[Cell], path: str | Path) -> Path:
     path = Path(path)
     datasets = sorted({c.dataset for c in cells})
     methods = list(dict.fromkeys(c.method for c in cells))
-    colors = plt.get_cmap("tab10")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    colors = palette("tab10")
+    fig = figure(6, 4)
+    ax = fig.subplots()
     for c in cells:
         if c.gen_tokens is None:
             continue
@@ -59,11 +57,7 @@ def plot_acc_vs_tokens(cells: Sequence[Cell], path: str | Path) -> Path:
     ax.set_ylabel("accuracy (%)")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title("Accuracy vs generated tokens")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def metric_curve(run: RunRecord, metric: str = "val/acc") -> tuple[list[float], list[float]]:
@@ -80,8 +74,9 @@ def plot_curves(runs: Sequence[RunRecord], path: str | Path, metric: str = "val/
     """``metric`` against epoch for every run with a history, coloured by method."""
     path = Path(path)
     methods = list(dict.fromkeys(r.method for r in runs))
-    colors = plt.get_cmap("tab10")
-    fig, ax = plt.subplots(figsize=(6, 4))
+    colors = palette("tab10")
+    fig = figure(6, 4)
+    ax = fig.subplots()
     for run in runs:
         xs, ys = metric_curve(run, metric)
         if xs:
@@ -95,8 +90,4 @@ def plot_curves(runs: Sequence[RunRecord], path: str | Path, metric: str = "val/
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
     ax.legend(fontsize=7)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    return save(fig, path)

@@ -1,4 +1,4 @@
-"""Figures of a probing report (matplotlib, written as PNG).
+"""Figures of a probing report (:mod:`coconut.plotting`, written as PNG).
 
 - ``value_height.png``: mean frontier-node value against node height, one line per ``k``;
 - ``cumulative_topk.png``: cumulative value of the top-1/2/3 frontier nodes against ``k``;
@@ -15,12 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
-
+from coconut.plotting import figure, integer_ticks, save
 from coconut.probe.classify import CATEGORIES
 
 COLORS = {
@@ -31,14 +26,6 @@ COLORS = {
     "Correct Label": "#1565c0",
     "Incorrect Label": "#90a4ae",
 }
-
-
-def _save(fig, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
 
 
 def _key(k) -> int:
@@ -54,17 +41,18 @@ def plot_value_height(report: dict[str, Any], path: Path) -> Path | None:
     for k, height, value in points:
         if height is not None:
             grouped[_key(k)][int(height)].append(float(value))
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig = figure(5, 3.5)
+    ax = fig.subplots()
     for k in sorted(grouped):
         hs = sorted(grouped[k])
         means = [sum(grouped[k][h]) / len(grouped[k][h]) for h in hs]
         ax.plot(hs, means, marker="o", label=f"k={k}")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    integer_ticks(ax)
     ax.set_xlabel("height of frontier node (hops to a leaf)")
     ax.set_ylabel("mean value")
     ax.set_title("Frontier node value vs height")
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_cumulative_topk(report: dict[str, Any], path: Path) -> Path | None:
@@ -73,7 +61,8 @@ def plot_cumulative_topk(report: dict[str, Any], path: Path) -> Path | None:
     if not by_k:
         return None
     ks = sorted(by_k, key=_key)
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig = figure(5, 3.5)
+    ax = fig.subplots()
     for j in range(3):
         ys = [by_k[k]["cumulative_top"][j] for k in ks]
         ax.plot(
@@ -90,11 +79,12 @@ def plot_cumulative_topk(report: dict[str, Any], path: Path) -> Path | None:
         color="gray",
         label="all non-frontier",
     )
+    integer_ticks(ax)
     ax.set_xlabel("continuous thoughts k")
     ax.set_ylabel("cumulative value")
     ax.set_title("Top frontier values")
     ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_categories(report: dict[str, Any], path: Path) -> Path | None:
@@ -103,18 +93,20 @@ def plot_categories(report: dict[str, Any], path: Path) -> Path | None:
     if not shares:
         return None
     ks = sorted(shares, key=_key)
-    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    fig = figure(5.5, 3.5)
+    ax = fig.subplots()
     bottom = [0.0] * len(ks)
     for category in CATEGORIES:
         ys = [shares[k][category] for k in ks]
         ax.bar([_key(k) for k in ks], ys, bottom=bottom, color=COLORS[category], label=category)
         bottom = [b + y for b, y in zip(bottom, ys, strict=True)]
+    integer_ticks(ax)
     ax.set_xlabel("continuous thoughts k")
     ax.set_ylabel("share of outputs")
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
     ax.set_title("Outputs by class")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_gsm8k_hits(report: dict[str, Any], path: Path) -> Path | None:
@@ -122,14 +114,16 @@ def plot_gsm8k_hits(report: dict[str, Any], path: Path) -> Path | None:
     rates = (report.get("gsm8k") or {}).get("hit_rate_by_thought")
     if not rates:
         return None
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+    fig = figure(5, 3.5)
+    ax = fig.subplots()
     xs = [r["index"] for r in rates]
     ax.bar(xs, [r["rate"] if r["rate"] is not None else 0.0 for r in rates])
+    integer_ticks(ax)
     ax.set_xlabel("thought")
     ax.set_ylabel("hit rate")
     ax.set_ylim(0, 1)
     ax.set_title("Step result in the thought's top tokens")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def plot_report(report: dict[str, Any], out_dir: str | Path) -> list[Path]:

@@ -3,7 +3,7 @@
 ``superposition.png`` has three panels against the thought index ``k`` (integer axis):
 the mean inner product of thought ``k`` with each node group's embeddings, the mean
 logit-lens probability of each group's nodes, and the second layer's mean attention per
-edge of each edge group. The matplotlib object API draws them; no backend is chosen.
+edge of each edge group. They follow :mod:`coconut.plotting`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
-from coconut.atomic import atomic_write
+from coconut.plotting import figure, integer_ticks, save
 from coconut.probe.superposition import EDGE_GROUPS, NODE_GROUPS
 
 COLORS = {"path": "#2e7d32", "frontier": "#1565c0", "reachable": "#ef6c00",
@@ -28,7 +25,7 @@ PANELS = (
 
 def plot_superposition(summary: dict[str, Any], path: Path, title: str = "") -> Path:
     """Draws the three panels of ``summary`` (from :func:`summarize`) into ``path``."""
-    fig = Figure(figsize=(12, 3.6))
+    fig = figure(12, 3.6)
     for ax, (measure, groups, label) in zip(fig.subplots(1, 3), PANELS, strict=True):
         by_k = {int(k): values for k, values in summary[measure].items()}
         for group in groups:
@@ -38,9 +35,8 @@ def plot_superposition(summary: dict[str, Any], path: Path, title: str = "") -> 
                 ax.plot(ks, values, marker="o", label=group, color=COLORS[group])
         ax.set_xlabel("thought k")
         ax.set_ylabel(label)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax)
         ax.legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
-    return atomic_write(path, lambda handle: fig.savefig(handle, format="png", dpi=90), True)
+    return save(fig, path)

@@ -1,9 +1,9 @@
 """Training curves of a run as a PNG: validation accuracy and training loss per epoch, with
 the curriculum stages shaded, read from the run's CSV logs.
 
-:class:`PlotCurves` draws them when training ends, on rank zero. Figures are built with
-matplotlib's object API (``matplotlib.figure.Figure``), never through ``pyplot``, so
-importing or running the trainer leaves a notebook's backend alone.
+:class:`PlotCurves` draws them when training ends, on rank zero, the way every figure of
+the package is drawn (:mod:`coconut.plotting`: no ``pyplot``, so importing or running the
+trainer leaves a notebook's backend alone).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import lightning as L
 from lightning.pytorch.callbacks import Callback
 
-from coconut.atomic import atomic_write
+from coconut.plotting import figure, integer_ticks, save
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,7 @@ def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path 
         last = max(stages)
         series = {k: {e: v for e, v in vals.items() if e <= last} for k, vals in series.items()}
         loss = series.get("train/loss_epoch") or series.get("train/loss")
-    from matplotlib.figure import Figure  # the object API: no pyplot, no backend change
-
-    fig = Figure(figsize=(7, 5))
+    fig = figure(7, 5)
     top, bottom = fig.subplots(2, 1, sharex=True)
     for axis, values, label in (
         (top, series.get("val/acc"), "val/acc"),
@@ -87,8 +85,8 @@ def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path 
     bottom.set_xlabel("epoch")
     top.set_title(Path(run_dir).name)
     fig.tight_layout()
-    out = Path(run_dir) / "curves.png"
-    return atomic_write(out, lambda handle: fig.savefig(handle, format="png", dpi=100), binary=True)
+    integer_ticks(bottom)
+    return save(fig, Path(run_dir) / "curves.png", dpi=100)
 
 
 def _shade_stages(axis, stages: dict[int, float]) -> None:

@@ -35,10 +35,11 @@ def test_plot_written_only_when_there_are_metrics(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_importing_the_trainer_leaves_the_matplotlib_backend_alone():
+def test_importing_the_plotting_modules_leaves_the_matplotlib_backend_alone():
     code = (
         "import matplotlib; matplotlib.use('svg'); import coconut.training.train; "
-        "import coconut.training.plots; print(matplotlib.get_backend())"
+        "import coconut.training.plots, coconut.probe.plots, coconut.compare.plots; "
+        "import coconut.probe.superposition_plots; print(matplotlib.get_backend())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["svg"]
