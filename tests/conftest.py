@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from omegaconf import DictConfig
-from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+from transformers import PreTrainedTokenizerFast
 
 NAMES = ("wumpus", "yumpus", "zumpus", "dumpus", "rompus", "numpus", "tumpus", "vumpus")
 
@@ -48,13 +48,6 @@ def toy_tokenizer(records: list[dict] | None = None) -> PreTrainedTokenizerFast:
     from coconut.training.tokenizer import record_texts, train_tokenizer
 
     return train_tokenizer(record_texts(records or toy_records(64)), vocab_size=320)
-
-
-def tiny_gpt2(vocab_size: int, n_positions: int = 256) -> GPT2LMHeadModel:
-    """A 2-layer, 32-dim random GPT-2."""
-    config = GPT2Config(n_layer=2, n_head=2, n_embd=32, n_positions=n_positions,
-                        vocab_size=vocab_size)  # fmt: skip
-    return GPT2LMHeadModel(config)
 
 
 @pytest.fixture

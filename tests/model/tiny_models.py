@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import torch
+from tiny import tiny_gpt2
 from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import (
-    GPT2Config,
-    GPT2LMHeadModel,
     LlamaConfig,
     LlamaForCausalLM,
     PreTrainedTokenizerFast,
@@ -21,11 +20,7 @@ VOCAB = 64  # room for the four marker tokens
 def tiny_base(arch: str, vocab: int = VOCAB) -> torch.nn.Module:
     """A 2-layer, 32-dim random causal LM of the given architecture."""
     if arch == "gpt2":
-        config = GPT2Config(
-            n_layer=2, n_embd=32, n_head=2, vocab_size=vocab, n_positions=128,
-            bos_token_id=0, eos_token_id=0,
-        )  # fmt: skip
-        return GPT2LMHeadModel(config)
+        return tiny_gpt2(vocab, 128, bos_token_id=0, eos_token_id=0)
     config = LlamaConfig(
         num_hidden_layers=2, hidden_size=32, num_attention_heads=4, num_key_value_heads=2,
         intermediate_size=64, vocab_size=vocab, max_position_embeddings=128,

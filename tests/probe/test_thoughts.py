@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from transformers import GPT2Config, GPT2LMHeadModel
+from tiny import tiny_gpt2
 
 from coconut.model import END_LATENT, LATENT, START_LATENT, Coconut
 from coconut.probe.prompts import question_ids, thought_prompt
@@ -14,8 +14,7 @@ from coconut.probe.thoughts import decode_thoughts
 @pytest.fixture(scope="module")
 def random_model(make_tokenizer):
     tok = make_tokenizer()
-    torch.manual_seed(0)
-    base = GPT2LMHeadModel(GPT2Config(n_layer=2, n_head=2, n_embd=16, vocab_size=len(tok)))
+    base = tiny_gpt2(len(tok), 1024, n_embd=16, seed=0)
     latent, bot, eot = tok.convert_tokens_to_ids([LATENT, START_LATENT, END_LATENT])
     model = Coconut(base, latent, bot, eot, tok.eos_token_id)
     return model.eval(), tok

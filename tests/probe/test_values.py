@@ -12,7 +12,7 @@ import math
 
 import pytest
 import torch
-from transformers import GPT2Config, GPT2LMHeadModel
+from tiny import tiny_gpt2
 
 from coconut.model import END_LATENT, LATENT, START_LATENT, Coconut
 from coconut.probe.graph import ReasoningGraph
@@ -28,10 +28,7 @@ QUESTION = "Every wumpus is a zumpus. Tom is a wumpus. Is Tom a zumpus or dumpus
 def fixed(make_tokenizer):
     tok = make_tokenizer()
     vocab = len(tok)
-    config = GPT2Config(
-        n_layer=1, n_head=1, n_embd=8, n_positions=256, vocab_size=vocab, tie_word_embeddings=False
-    )
-    base = GPT2LMHeadModel(config)
+    base = tiny_gpt2(vocab, n_layer=1, n_head=1, n_embd=8, tie_word_embeddings=False)
     weights = torch.rand(vocab, generator=torch.Generator().manual_seed(0)) + 0.1
     for i, name in enumerate(NAMES):  # make the nodes' first tokens likelier, unevenly
         weights[tok(" " + name, add_special_tokens=False)["input_ids"][0]] += 5.0 * (i + 1)

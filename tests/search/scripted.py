@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import tiny
 import torch
 from tokenizers import Tokenizer, models, pre_tokenizers
 from torch import nn
-from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+from transformers import GPT2LMHeadModel, PreTrainedTokenizerFast
 
 EOS = "<|endoftext|>"
 WORDS = [EOS, "Q", "\n", "s1", "e1\n", "s2", "e2\n", "###", "yes", "no"]
@@ -65,8 +66,5 @@ CHAIN = {
 
 
 def tiny_gpt2(vocab_size: int, n_positions: int = 512) -> GPT2LMHeadModel:
-    """A 2-layer, 32-dim random GPT-2."""
-    torch.manual_seed(0)
-    config = GPT2Config(n_layer=2, n_head=2, n_embd=32, n_positions=n_positions,
-                        vocab_size=vocab_size)  # fmt: skip
-    return GPT2LMHeadModel(config).eval()
+    """A 2-layer, 32-dim random GPT-2 (seed 0) in eval mode."""
+    return tiny.tiny_gpt2(vocab_size, n_positions, seed=0).eval()

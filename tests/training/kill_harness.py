@@ -23,6 +23,19 @@ from coconut.model import Coconut
 from coconut.training import checkpointing
 from coconut.training.module import CoconutLitModule
 
+
+class Crash(Callback):
+    """Raises once training reaches ``step`` optimizer steps: a simulated crash in the
+    same process (the in-process tests; the kill matrix sends SIGKILL instead)."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_train_batch_start(self, trainer, *args) -> None:
+        if trainer.global_step == self.step:
+            raise RuntimeError("simulated crash")
+
+
 PHASES = (
     "none", "data", "mid_epoch", "stage_switch", "validation", "checkpoint_write",
     "best_written", "after_fit", "final_eval", "export", "results_written",

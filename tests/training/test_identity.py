@@ -7,30 +7,17 @@ import shutil
 
 import pytest
 import torch
-from kill_harness import rising_val_acc
-from lightning.pytorch.callbacks import Callback
+from kill_harness import Crash, rising_val_acc
 
 from coconut.training.identity import IdentityMismatchError, changed_keys, read_identity
 from coconut.training.train import train
-
-
-class _Crash(Callback):
-    """Raises once training reaches ``step`` optimizer steps: a simulated kill."""
-
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def on_train_batch_start(self, trainer, *args) -> None:
-        if trainer.global_step == self.step:
-            raise RuntimeError("simulated crash")
-
 
 RUN = ("trainer.max_epochs=4", "checkpoint.every_n_train_steps=2", "eval.max_new_tokens=4")
 
 
 def _crashed_run(tiny_cfg, *overrides: str) -> None:
     with pytest.raises(RuntimeError, match="simulated crash"):
-        train(tiny_cfg(*RUN, *overrides), callbacks=[_Crash(6)])
+        train(tiny_cfg(*RUN, *overrides), callbacks=[Crash(6)])
 
 
 def test_changed_keys_are_dotted_and_complete():

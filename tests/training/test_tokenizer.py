@@ -4,7 +4,8 @@ import os
 
 import pytest
 import torch
-from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
+from tiny import tiny_gpt2
+from transformers import AutoTokenizer
 
 from coconut.model import add_latent_tokens
 from coconut.model.tokens import SPECIAL_TOKENS
@@ -111,9 +112,7 @@ def test_load_or_train_rejects_bad_records(tmp_path):
 
 
 def test_add_latent_tokens_reuses_the_markers(tokenizer):
-    model = GPT2LMHeadModel(
-        GPT2Config(vocab_size=len(tokenizer), n_embd=32, n_layer=2, n_head=2, n_positions=64)
-    )
+    model = tiny_gpt2(len(tokenizer), 64)
     before = model.get_input_embeddings().weight.detach().clone()
     ids = add_latent_tokens(tokenizer, model)
     assert (ids.start_latent, ids.latent, ids.end_latent, ids.pause) == (1, 2, 3, 4)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from lightning.pytorch.callbacks import Callback
+from kill_harness import Crash
 from safetensors.torch import load_file
 
 from coconut.curriculum import METHODS, TokenizedExample, build_method
@@ -52,17 +52,6 @@ def test_staged_run_writes_results_config_checkpoints_and_metrics(tiny_cfg, tmp_
     assert results["test"]["forward_passes"] >= results["test"]["gen_tokens"] - 2
 
 
-class _Crash(Callback):
-    """Raises once training reaches ``step`` optimizer steps: a simulated kill."""
-
-    def __init__(self, step: int) -> None:
-        self.step = step
-
-    def on_train_batch_start(self, trainer, *args) -> None:
-        if trainer.global_step == self.step:
-            raise RuntimeError("simulated crash")
-
-
 RESUME = (
     "trainer.max_epochs=4",
     "method.epochs_per_stage=2",
@@ -87,7 +76,7 @@ def test_killed_run_resumes_to_the_same_weights(tiny_cfg, tmp_path, crash_step, 
     reference = train(tiny_cfg(*RESUME, f"paths.output_dir={tmp_path / 'ref'}"))
     cfg = tiny_cfg(*RESUME)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        train(cfg, callbacks=[_Crash(crash_step)])
+        train(cfg, callbacks=[Crash(crash_step)])
     killed = torch.load(tmp_path / "run/checkpoints/last.ckpt", weights_only=True)
     assert killed["global_step"] == saved_step
     assert killed["loops"]["fit_loop"]["epoch_loop.batch_progress"]["current"]["ready"] > 0
@@ -110,7 +99,7 @@ def test_killed_run_resumes_to_the_same_weights(tiny_cfg, tmp_path, crash_step, 
 @pytest.mark.slow
 def test_resume_refuses_a_changed_config(tiny_cfg):
     with pytest.raises(RuntimeError, match="simulated crash"):
-        train(tiny_cfg(*RESUME), callbacks=[_Crash(5)])
+        train(tiny_cfg(*RESUME), callbacks=[Crash(5)])
     with pytest.raises(ValueError, match=r"belongs to another run: changed optimizer\.lr"):
         train(tiny_cfg(*RESUME[:-2], "optimizer.lr=1e-3", "eval.max_new_tokens=8"))
     with pytest.raises(ValueError, match="resume=auto continues that run"):
