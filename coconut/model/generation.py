@@ -2,22 +2,19 @@
 
 Prompts may have different lengths, paddings and numbers of latents. They are first
 moved to left padding so that every row's next token lands in the same column; the
-prompt (latent chain included) is run once through ``Coconut.latent_pass``, keeping its
+prompt (latent chain included) is run once through ``backbone.latent_pass``, keeping its
 cache, and each new token is then one cached single-column pass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import torch
 
+from coconut.model.backbone import LatentModel, decoder_and_head, latent_pass, marker_ids
 from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.plan import check_inputs
-
-if TYPE_CHECKING:
-    from coconut.model.coconut import Coconut
 
 
 @dataclass
@@ -56,7 +53,7 @@ def left_align(
 
 
 def generate(
-    model: Coconut,
+    model: LatentModel,
     input_ids: torch.Tensor,
     attention_mask: torch.Tensor | None,
     max_new_tokens: int,
@@ -70,13 +67,13 @@ def generate(
         raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
     if attention_mask is None:
         attention_mask = torch.ones_like(input_ids)
-    check_inputs(input_ids, attention_mask, None, None, model.marker_ids)
+    check_inputs(input_ids, attention_mask, None, None, marker_ids(model))
     eos = model.eos_token_id
     pad = eos if pad_token_id is None else pad_token_id
     ids, mask = left_align(input_ids, attention_mask, pad)
     positions = (mask.cumsum(-1) - 1).clamp(min=0)
-    prefill = model.latent_pass(ids, mask, positions, keep_cache=True)
-    _, head = _head(model)
+    prefill = latent_pass(model, ids, mask, positions, keep_cache=True)
+    _, head = decoder_and_head(model.base_causallm)
     cache, passes = prefill.cache, prefill.plan.num_passes
     next_pos = positions[:, -1:] + 1  # (B, 1)
     logits = head(prefill.hidden[:, -1])  # (B, V)
@@ -84,7 +81,7 @@ def generate(
     lengths = torch.zeros(len(ids), dtype=torch.long, device=ids.device)
     tokens = []
     embed = model.base_causallm.get_input_embeddings()
-    decoder, _ = _head(model)
+    decoder, _ = decoder_and_head(model.base_causallm)
     keyword = cache_keyword(decoder)
     for step in range(max_new_tokens):
         token = torch.where(done, pad, logits.argmax(-1))  # (B,)
@@ -104,9 +101,3 @@ def generate(
         cache, passes, next_pos = returned_cache(out), passes + 1, next_pos + 1
         logits = head(out.last_hidden_state[:, -1])
     return GenerationResult(torch.stack(tokens, 1), lengths, passes)
-
-
-def _head(model: Coconut):
-    from coconut.model.coconut import decoder_and_head
-
-    return decoder_and_head(model.base_causallm)

@@ -11,21 +11,17 @@ eot tokens are never chosen. Rows decide independently; one cached pass per colu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import torch
 
+from coconut.model.backbone import LatentModel, decoder_and_head, latent_pass, marker_ids
 from coconut.model.generation import GenerationResult, left_align
 from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.plan import check_inputs
 
-if TYPE_CHECKING:
-    from coconut.model.coconut import Coconut
-
 
 @torch.no_grad()
 def generate_interleaved(
-    model: Coconut,
+    model: LatentModel,
     input_ids: torch.Tensor,
     attention_mask: torch.Tensor | None,
     max_new_tokens: int,
@@ -48,9 +44,7 @@ def generate_interleaved(
         )
     if attention_mask is None:
         attention_mask = torch.ones_like(input_ids)
-    check_inputs(input_ids, attention_mask, None, None, model.marker_ids)
-    from coconut.model.coconut import decoder_and_head
-
+    check_inputs(input_ids, attention_mask, None, None, marker_ids(model))
     decoder, head = decoder_and_head(model.base_causallm)
     keyword = cache_keyword(decoder)
     embed = model.base_causallm.get_input_embeddings()
@@ -58,7 +52,7 @@ def generate_interleaved(
     pad = eos if pad_token_id is None else pad_token_id
     ids, mask = left_align(input_ids, attention_mask, pad)
     positions = (mask.cumsum(-1) - 1).clamp(min=0)
-    prefill = model.latent_pass(ids, mask, positions, keep_cache=True)
+    prefill = latent_pass(model, ids, mask, positions, keep_cache=True)
     cache, passes = prefill.cache, prefill.plan.num_passes
     hidden = prefill.hidden[:, -1]  # (B, D)
     next_pos = positions[:, -1:] + 1  # (B, 1)
