@@ -2,7 +2,7 @@
 
 from coconut.model.backbone import positions_from_mask
 from coconut.model.coconut import Coconut, CoconutOutput
-from coconut.model.generation import GenerationResult
+from coconut.model.decode import GenerationResult
 from coconut.model.tokens import (
     END_LATENT,
     LATENT,

@@ -7,7 +7,7 @@ a few cached chunk passes (see ``coconut.model.plan``) instead of rebuilding the
 embeddings position by position.
 
 This is the façade: the work lives in the modules below it (``backbone``: decoder, head,
-positions and the latent pass; ``generation``, ``interleaved``: decoding;
+positions and the latent pass; ``decode``, ``generation``, ``interleaved``: decoding;
 ``serialization``: I/O), none of which imports this one.
 """
 
@@ -29,7 +29,8 @@ from coconut.model.backbone import (
     marker_ids,
     positions_from_mask,
 )
-from coconut.model.generation import GenerationResult, generate
+from coconut.model.decode import GenerationResult
+from coconut.model.generation import generate
 from coconut.model.interleaved import generate_interleaved
 from coconut.model.plan import check_inputs
 from coconut.model.serialization import load_coconut, load_reference_state_dict, save_coconut
