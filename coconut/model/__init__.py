@@ -1,7 +1,8 @@
 """The Coconut model: latent-thought forward pass, batched generation, special tokens, I/O."""
 
-from coconut.model.coconut import Coconut, CoconutOutput, positions_from_mask
-from coconut.model.generation import GenerationResult
+from coconut.model.backbone import positions_from_mask
+from coconut.model.coconut import Coconut, CoconutOutput
+from coconut.model.decode import GenerationResult
 from coconut.model.tokens import (
     END_LATENT,
     LATENT,

@@ -5,11 +5,14 @@ latent_token_id, start_latent_id, end_latent_id, eos_token_id)`` and
 ``forward(input_ids, attention_mask, labels, position_ids)``) but runs the latent chain as
 a few cached chunk passes (see ``coconut.model.plan``) instead of rebuilding the input
 embeddings position by position.
+
+This is the façade: the work lives in the modules below it (``backbone``: decoder, head,
+positions and the latent pass; ``decode``, ``generation``, ``interleaved``: decoding;
+``serialization``: I/O), none of which imports this one.
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +20,20 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from transformers import PreTrainedModel
-from transformers.cache_utils import Cache
 
-from coconut.model.kv_cache import cache_keyword, returned_cache
-from coconut.model.plan import LatentPlan, check_inputs, make_plan
+from coconut.model.backbone import (
+    LatentPass,
+    check_supported,
+    decoder_and_head,
+    latent_pass,
+    marker_ids,
+    positions_from_mask,
+)
+from coconut.model.decode import GenerationResult
+from coconut.model.generation import generate
+from coconut.model.interleaved import generate_interleaved
+from coconut.model.plan import check_inputs
+from coconut.model.serialization import load_coconut, load_reference_state_dict, save_coconut
 
 
 @dataclass
@@ -38,40 +51,6 @@ class CoconutOutput:
     logits: torch.Tensor
     inputs_embeds: torch.Tensor
     num_passes: int
-
-
-@dataclass
-class LatentPass:
-    """Result of running the latent chain over a whole sequence."""
-
-    hidden: torch.Tensor  # (B, T, D) last hidden states
-    inputs_embeds: torch.Tensor  # (B, T, D) inputs with latents filled
-    cache: Cache | None
-    plan: LatentPlan
-
-
-def positions_from_mask(attention_mask: torch.Tensor) -> torch.Tensor:
-    """Position ids that count only attended tokens, so any padding gives the same result."""
-    return (attention_mask.long().cumsum(-1) - 1).clamp(min=0)
-
-
-def decoder_and_head(model: nn.Module) -> tuple[nn.Module, nn.Module]:
-    """Splits a HF causal LM (or a PEFT wrapper of one) into its decoder and LM head."""
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    decoder = getattr(inner, "base_model", None)
-    head = inner.get_output_embeddings() if hasattr(inner, "get_output_embeddings") else None
-    if decoder is None or decoder is inner or head is None:
-        raise ValueError(
-            f"{type(inner).__name__} is not a causal LM with a separate decoder and LM head"
-        )
-    return decoder, head
-
-
-def check_supported(model: nn.Module) -> None:
-    """Raises ``ValueError`` unless ``model`` is a causal LM whose decoder takes embeddings."""
-    decoder, _ = decoder_and_head(model)
-    if "inputs_embeds" not in inspect.signature(decoder.forward).parameters:
-        raise ValueError(f"{type(decoder).__name__}.forward cannot take inputs_embeds")
 
 
 class Coconut(nn.Module):
@@ -110,7 +89,7 @@ class Coconut(nn.Module):
 
     @property
     def marker_ids(self) -> tuple[int, int, int]:
-        return self.start_latent_id, self.latent_token_id, self.end_latent_id
+        return marker_ids(self)
 
     def forward(
         self,
@@ -145,30 +124,8 @@ class Coconut(nn.Module):
         position_ids: torch.Tensor,
         keep_cache: bool,
     ) -> LatentPass:
-        """Runs the decoder chunk by chunk, feeding hidden states into latent positions."""
-        decoder, _ = decoder_and_head(self.base_causallm)
-        embeds = self.base_causallm.get_input_embeddings()(input_ids)  # (B, T, D)
-        plan = make_plan(input_ids.eq(self.latent_token_id) & attention_mask.bool())
-        use_cache = keep_cache or plan.num_passes > 1
-        cache, hiddens, inputs = None, [], []
-        keyword = cache_keyword(decoder)
-        for i, (start, end) in enumerate(plan.bounds):
-            chunk = embeds[:, start:end]
-            if i > 0:  # only a chunk's first column can be a latent waiting for its input
-                thought = hiddens[-1][:, -1].to(chunk.dtype)
-                first = torch.where(plan.fill_rows[i, :, None], thought, chunk[:, 0])
-                chunk = torch.cat([first[:, None], chunk[:, 1:]], dim=1)
-            out = decoder(
-                inputs_embeds=chunk,
-                attention_mask=attention_mask[:, :end],
-                position_ids=position_ids[:, start:end],
-                **{keyword: cache},
-                use_cache=use_cache,
-            )
-            cache = returned_cache(out) if use_cache else None
-            hiddens.append(out.last_hidden_state)
-            inputs.append(chunk)
-        return LatentPass(torch.cat(hiddens, 1), torch.cat(inputs, 1), cache, plan)
+        """Runs the decoder chunk by chunk (:func:`coconut.model.backbone.latent_pass`)."""
+        return latent_pass(self, input_ids, attention_mask, position_ids, keep_cache)
 
     @torch.no_grad()
     def generate(
@@ -178,39 +135,29 @@ class Coconut(nn.Module):
         max_new_tokens: int = 64,
         latent_steps: int | None = None,
         **kwargs,
-    ):
+    ) -> GenerationResult:
         """Batched greedy decoding; see ``coconut.model.generation.generate``.
 
         With ``latent_steps``, the model may open latent spans while it generates, each
         of ``latent_steps`` thoughts (``coconut.model.interleaved``; memory_latent).
         """
         if latent_steps is not None:
-            from coconut.model.interleaved import generate_interleaved
-
             return generate_interleaved(
                 self, input_ids, attention_mask, max_new_tokens, latent_steps, **kwargs
             )
-        from coconut.model.generation import generate
-
         return generate(self, input_ids, attention_mask, max_new_tokens, **kwargs)
 
     def save_pretrained(self, save_directory: str | Path, tokenizer=None) -> None:
         """Writes weights (safetensors), config, marker ids and optionally the tokenizer."""
-        from coconut.model.serialization import save_coconut
-
         save_coconut(self, save_directory, tokenizer)
 
     @classmethod
     def from_pretrained(cls, directory: str | Path, **hf_kwargs) -> Coconut:
         """Loads a model written by ``save_pretrained``."""
-        from coconut.model.serialization import load_coconut
-
         return load_coconut(cls, directory, **hf_kwargs)
 
     def load_reference_state_dict(self, state_dict: dict[str, torch.Tensor]) -> None:
         """Loads a state dict saved by the paper's reference code (``base_causallm.*`` keys)."""
-        from coconut.model.serialization import load_reference_state_dict
-
         load_reference_state_dict(self, state_dict)
 
 

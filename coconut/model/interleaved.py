@@ -6,26 +6,68 @@ Whenever a row emits ``<|start-latent|>``, its next ``latent_steps`` positions a
 ``<|latent|>`` thoughts (the input embedding is the previous position's last hidden
 state, exactly as :class:`~coconut.model.Coconut`'s forward fills them), then
 ``<|end-latent|>`` is inserted and free decoding resumes. Outside a span the latent and
-eot tokens are never chosen. Rows decide independently; one cached pass per column.
+eot tokens are never chosen. Rows decide independently; one cached pass per column of
+the shared loop :func:`coconut.model.decode.decode`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import torch
+from torch import nn
 
-from coconut.model.generation import GenerationResult, left_align
-from coconut.model.kv_cache import cache_keyword, returned_cache
-from coconut.model.plan import check_inputs
+from coconut.model.backbone import LatentModel, decoder_and_head
+from coconut.model.decode import GenerationResult, decode
 
-if TYPE_CHECKING:
-    from coconut.model.coconut import Coconut
+
+@dataclass
+class LatentSpans:
+    """The next input is a free token, or a thought inside a span the row opened.
+
+    Attributes:
+        remaining: ``(B,)`` thoughts still to come in each row's open span.
+        close: ``(B,)`` rows whose span ends now, so their next token is eot.
+    """
+
+    head: nn.Module
+    embedding: nn.Module
+    ids: tuple[int, int, int]  # (start_latent_id, latent_token_id, end_latent_id)
+    latent_steps: int
+    remaining: torch.Tensor | None = None
+    close: torch.Tensor | None = None
+
+    @classmethod
+    def of(cls, model: LatentModel, latent_steps: int) -> LatentSpans:
+        _, head = decoder_and_head(model.base_causallm)
+        ids = (model.start_latent_id, model.latent_token_id, model.end_latent_id)
+        return cls(head, model.base_causallm.get_input_embeddings(), ids, latent_steps)
+
+    def choose(self, hidden: torch.Tensor, done: torch.Tensor) -> torch.Tensor:
+        bot, latent, eot = self.ids
+        if self.remaining is None or self.close is None:
+            self.remaining = torch.zeros(len(hidden), dtype=torch.long, device=hidden.device)
+            self.close = torch.zeros(len(hidden), dtype=torch.bool, device=hidden.device)
+        logits = self.head(hidden).float()  # (B, V)
+        logits[:, [latent, eot]] = float("-inf")
+        thinking = self.remaining > 0
+        token = torch.where(self.close, eot, logits.argmax(-1))
+        token = torch.where(thinking, latent, token)
+        self.close = thinking & self.remaining.eq(1)
+        remaining = torch.where(thinking, self.remaining - 1, self.remaining)
+        opens = ~done & ~thinking & token.eq(bot)
+        self.remaining = torch.where(opens, self.latent_steps, remaining)
+        return token
+
+    def inputs(self, tokens: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
+        embedded = self.embedding(tokens)  # (B, D)
+        thought = tokens.eq(self.ids[1])[:, None]
+        return torch.where(thought, hidden.to(embedded.dtype), embedded)
 
 
 @torch.no_grad()
 def generate_interleaved(
-    model: Coconut,
+    model: LatentModel,
     input_ids: torch.Tensor,
     attention_mask: torch.Tensor | None,
     max_new_tokens: int,
@@ -46,57 +88,5 @@ def generate_interleaved(
         raise ValueError(
             f"max_new_tokens and latent_steps must be >= 1, got {max_new_tokens}, {latent_steps}"
         )
-    if attention_mask is None:
-        attention_mask = torch.ones_like(input_ids)
-    check_inputs(input_ids, attention_mask, None, None, model.marker_ids)
-    from coconut.model.coconut import decoder_and_head
-
-    decoder, head = decoder_and_head(model.base_causallm)
-    keyword = cache_keyword(decoder)
-    embed = model.base_causallm.get_input_embeddings()
-    eos = model.eos_token_id
-    pad = eos if pad_token_id is None else pad_token_id
-    ids, mask = left_align(input_ids, attention_mask, pad)
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)
-    prefill = model.latent_pass(ids, mask, positions, keep_cache=True)
-    cache, passes = prefill.cache, prefill.plan.num_passes
-    hidden = prefill.hidden[:, -1]  # (B, D)
-    next_pos = positions[:, -1:] + 1  # (B, 1)
-    batch = len(ids)
-    remaining = torch.zeros(batch, dtype=torch.long, device=ids.device)
-    close = torch.zeros(batch, dtype=torch.bool, device=ids.device)
-    done = torch.zeros(batch, dtype=torch.bool, device=ids.device)
-    lengths = torch.zeros(batch, dtype=torch.long, device=ids.device)
-    tokens = []
-    for step in range(max_new_tokens):
-        logits = head(hidden).float()  # (B, V)
-        logits[:, [model.latent_token_id, model.end_latent_id]] = float("-inf")
-        free = logits.argmax(-1)
-        thinking = remaining > 0
-        token = torch.where(close, model.end_latent_id, free)
-        token = torch.where(thinking, model.latent_token_id, token)
-        token = torch.where(done, pad, token)
-        close = thinking & remaining.eq(1)
-        remaining = torch.where(thinking, remaining - 1, remaining)
-        opens = ~done & ~thinking & token.eq(model.start_latent_id)
-        remaining = torch.where(opens, latent_steps, remaining)
-        tokens.append(token)
-        lengths += (~done).long()
-        done |= token.eq(eos)
-        if step == max_new_tokens - 1 or bool(done.all()):
-            break
-        embedded = embed(token)  # (B, D)
-        inputs = torch.where(
-            token.eq(model.latent_token_id)[:, None], hidden.to(embedded.dtype), embedded
-        )
-        mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
-        out = decoder(
-            inputs_embeds=inputs[:, None],
-            attention_mask=mask,
-            position_ids=next_pos,
-            **{keyword: cache},
-            use_cache=True,
-        )
-        cache, passes, next_pos = returned_cache(out), passes + 1, next_pos + 1
-        hidden = out.last_hidden_state[:, -1]
-    return GenerationResult(torch.stack(tokens, 1), lengths, passes)
+    spans = LatentSpans.of(model, latent_steps)
+    return decode(model, input_ids, attention_mask, max_new_tokens, spans, pad_token_id)

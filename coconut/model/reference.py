@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import torch
 
-from coconut.model.coconut import Coconut, decoder_and_head, positions_from_mask
+from coconut.model.backbone import LatentModel, decoder_and_head, positions_from_mask
 
 
 def naive_forward(
-    model: Coconut, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    model: LatentModel, input_ids: torch.Tensor, attention_mask: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Returns ``(logits, inputs_embeds)`` computed without any cache.
 
@@ -41,7 +41,7 @@ def naive_forward(
 
 
 @torch.no_grad()
-def naive_generate(model: Coconut, prompt: torch.Tensor, max_new_tokens: int) -> list[int]:
+def naive_generate(model: LatentModel, prompt: torch.Tensor, max_new_tokens: int) -> list[int]:
     """Greedy decoding of one unpadded 1-D prompt, recomputing everything each token."""
     ids = prompt[None]
     new: list[int] = []

@@ -10,24 +10,26 @@ instead (``adapter/``, ``base/``, ``adapter_meta.json``) and loaded back the sam
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import torch
 from peft import PeftModel
+from torch import nn
 from transformers import AutoModelForCausalLM
 
 from coconut.atomic import atomic_directory, recover_directory
 from coconut.model.adapters import META_NAME, AdapterMeta, load_adapted, save_adapted
+from coconut.model.backbone import LatentModel
 
-if TYPE_CHECKING:
-    from coconut.model.coconut import Coconut
+M = TypeVar("M", bound=LatentModel)
 
 CONFIG_NAME = "coconut.json"
 _ID_FIELDS = ("latent_token_id", "start_latent_id", "end_latent_id", "eos_token_id")
 
 
-def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
+def save_coconut(model: LatentModel, directory: str | Path, tokenizer=None) -> None:
     """Writes the model into ``directory`` atomically: a crash leaves the old one intact
     and the directory never goes missing (:func:`coconut.atomic.atomic_directory`)."""
     with atomic_directory(directory) as staging:
@@ -41,8 +43,8 @@ def save_coconut(model: Coconut, directory: str | Path, tokenizer=None) -> None:
         (staging / CONFIG_NAME).write_text(json.dumps(ids, indent=2) + "\n")
 
 
-def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coconut:
-    """Loads a directory written by ``save_coconut``."""
+def load_coconut(cls: Callable[..., M], directory: str | Path, **hf_kwargs) -> M:
+    """Loads a directory written by ``save_coconut``; ``cls`` is called as ``Coconut`` is."""
     directory = Path(directory)
     recover_directory(directory)
     config_path = directory / CONFIG_NAME
@@ -59,7 +61,7 @@ def load_coconut(cls: type[Coconut], directory: str | Path, **hf_kwargs) -> Coco
     return cls(base, **{name: ids[name] for name in _ID_FIELDS})
 
 
-def adapter_meta(model: Coconut) -> AdapterMeta:
+def adapter_meta(model: LatentModel) -> AdapterMeta:
     """The metadata saved with an adapted model: its LoRA settings and marker ids."""
     peft_config = model.base_causallm.peft_config["default"]
     indices = peft_config.trainable_token_indices or {}
@@ -74,7 +76,7 @@ def adapter_meta(model: Coconut) -> AdapterMeta:
     )
 
 
-def load_reference_state_dict(model: Coconut, state_dict: dict[str, torch.Tensor]) -> None:
+def load_reference_state_dict(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> None:
     """Loads the paper code's ``state_dict`` (``base_causallm.*`` plus a duplicate
     ``embedding.weight``); raises ``ValueError`` naming the keys that do not fit."""
     state = dict(state_dict)
@@ -92,7 +94,7 @@ def load_reference_state_dict(model: Coconut, state_dict: dict[str, torch.Tensor
     model.load_state_dict(state, strict=False)
 
 
-def load_reference_checkpoint(model: Coconut, path: str | Path) -> None:
+def load_reference_checkpoint(model: nn.Module, path: str | Path) -> None:
     """Reads a reference checkpoint file with ``weights_only=True`` and loads it."""
     state = torch.load(path, map_location="cpu", weights_only=True)
     load_reference_state_dict(model, state)

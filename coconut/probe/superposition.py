@@ -37,7 +37,7 @@ from transformers import PreTrainedTokenizerBase
 
 from coconut.data.symbolic import EDGE_END, parse_question
 from coconut.model import Coconut
-from coconut.model.coconut import decoder_and_head
+from coconut.model.backbone import decoder_and_head
 from coconut.probe.graph import distances, frontier, graph_from_record
 from coconut.probe.prompts import question_ids
 

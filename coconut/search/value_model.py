@@ -16,7 +16,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoModelForCausalLM, PreTrainedModel
 
-from coconut.model.coconut import decoder_and_head
+from coconut.model.backbone import decoder_and_head
 
 HEAD_FILE = "value_head.safetensors"
 CONFIG_FILE = "qvalue.json"
