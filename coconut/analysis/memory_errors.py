@@ -27,15 +27,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from coconut.data import prontoqa_grammar as grammar
 from coconut.data.prosqa_text import split_sentences
 
 CHECKABLE = ("prosqa", "prontoqa")
 _TAG = re.compile(r"<\|(memory|reason|answer|plan|prefix)_\d+\|>")
 _LATENT_SPAN = re.compile(r"<\|start-latent\|>.*?(?:<\|end-latent\|>|$)", re.DOTALL)
 _MARKERS = re.compile(r"<\|[a-z-]+\|>")
-_RULE = re.compile(r"^(?:every|each) (\w+) is (not )?(?:an? )?(\w+)\.$")
-_PLURAL_RULE = re.compile(r"^(\w+) are (not )?(\w+)\.$")
-_ENTITY = re.compile(r"^([A-Z]\w*) is (not )?(?:an? )?(\w+)\.$")
 
 
 @dataclass(frozen=True)
@@ -46,22 +44,14 @@ class Step:
     kind: str
 
 
-def _singular(word: str) -> str:
-    word = word.lower()
-    if word.endswith("uses"):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("us") else word
-
-
 def parse_rule(sentence: str) -> tuple[str, bool, str] | None:
     """``(concept, negated, object)`` of a rule sentence, or None."""
     text = sentence.strip()
-    match = _RULE.match(text.lower())
-    if match:
-        return match[1], bool(match[2]), match[3]
-    match = _PLURAL_RULE.match(text.lower())
-    if match and text[0].isupper():
-        return _singular(match[1]), bool(match[2]), _singular(match[3])
+    if found := grammar.parse_singular_rule(text.lower()):
+        return found.subject, found.negated, found.obj
+    found = grammar.parse_plural_rule(text.lower())
+    if found and text[0].isupper():
+        return grammar.singular(found.subject), found.negated, grammar.singular(found.obj)
     return None
 
 
@@ -70,8 +60,8 @@ def parse_entity(sentence: str) -> tuple[str, bool, str] | None:
     text = sentence.strip()
     if text.lower().startswith(("every ", "each ")):
         return None
-    match = _ENTITY.match(text)
-    return None if match is None else (match[1], bool(match[2]), match[3].lower())
+    found = grammar.parse_entity_fact(text)
+    return None if found is None else (found.subject, found.negated, found.obj.lower())
 
 
 def _norm(sentence: str) -> str:

@@ -9,7 +9,6 @@ normalised number after ``####``. The iCoT files hold one problem per line as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import datasets
 from datasets import Dataset
 
 from coconut.data.answers import normalize_answer
+from coconut.data.calculator import annotation_steps, strip_annotations
 from coconut.data.io import cached_dataset, read_records
 from coconut.data.schema import (
     ANSWER,
@@ -33,12 +33,6 @@ from coconut.data.validation import validate_examples
 HUB_NAME, HUB_CONFIG = "openai/gsm8k", "main"
 ANSWER_MARK = "####"
 ICOT_SEPARATOR = "||"
-_ANNOTATION = re.compile(r"<<(.*?)>>")
-
-
-def annotation_steps(solution: str) -> list[str]:
-    """The calculator annotations of a solution, brackets kept: ["<<48/2=24>>", ...]."""
-    return [f"<<{body}>>" for body in _ANNOTATION.findall(solution)]
 
 
 def _split_answer(text: str) -> tuple[str, str] | None:
@@ -115,7 +109,7 @@ def _icot_line(line: str) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]
     if split is None:
         return None, [(ANSWER, f"has no '{ANSWER_MARK} <answer>' at the end")]
     reasoning, answer = split
-    if leftover := _ANNOTATION.sub("", reasoning).strip():
+    if leftover := strip_annotations(reasoning).strip():
         return None, [(STEPS, f"text outside the <<...>> annotations: {leftover!r}")]
     return {QUESTION: question.strip(), STEPS: annotation_steps(reasoning), ANSWER: answer}, []
 

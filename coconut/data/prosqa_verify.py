@@ -17,12 +17,11 @@ target's index.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coconut.data import symbolic
-from coconut.data.dag import children_lists, distances_from
+from coconut.data.graph import ReasoningGraph
 from coconut.data.prosqa_text import answer_sentence, parse_fact, parse_query, split_sentences
 from coconut.data.schema import GRAPH_FIELDS, NODE_FIELDS, FieldProblem, shape_problems
 
@@ -104,7 +103,9 @@ def _steps_problems(
     return problems
 
 
-def _symbolic_problems(record: Mapping[str, Any], dist: Mapping[int, int]) -> list[FieldProblem]:
+def _symbolic_problems(
+    record: Mapping[str, Any], graph: ReasoningGraph, dist: Mapping[int, int]
+) -> list[FieldProblem]:
     """The checks of :func:`graph_problems` for the symbolic form (:mod:`coconut.data.symbolic`)."""
     try:
         stated, options, root = symbolic.parse_question(record["question"])
@@ -121,10 +122,11 @@ def _symbolic_problems(record: Mapping[str, Any], dist: Mapping[int, int]) -> li
     steps = record["steps"]
     if not all(str(step).isdigit() for step in steps):
         return [*problems, ("steps", f"are not node indices: {steps!r}")]
-    path = [record["root"], *map(int, steps)]
+    path = [graph.root, *map(int, steps)]
     if (
-        any((a, b) not in edges for a, b in itertools.pairwise(path))
-        or path[-1] != record["target"]
+        not all(0 <= v < graph.num_nodes for v in path)
+        or not graph.is_path(path)
+        or (path[-1] != graph.target)
     ):
         problems.append(("steps", f"are not a path from the root to the target: {steps!r}"))
     elif len(steps) != dist.get(record["target"]):
@@ -146,14 +148,15 @@ def graph_problems(record: Mapping[str, Any]) -> list[FieldProblem]:
     if problems:
         return problems
     symbols = record["idx_to_symbol"]
-    root, target, neg = (record[f] for f in NODE_FIELDS)
-    dist = distances_from(children_lists(len(symbols), record["edges"]), root)
+    graph = ReasoningGraph.from_record(record)
+    root, target, neg = graph.root, graph.target, graph.neg_target
+    dist = {v: d for v, d in enumerate(graph.distances()) if d is not None}
     if target not in dist:
         problems.append(("target", f"{symbols[target]!r} is not reachable from the root"))
     if neg in dist:
         problems.append(("neg_target", f"{symbols[neg]!r} is reachable from the root"))
     if symbolic.QUERY_MARK in record["question"]:
-        return problems + _symbolic_problems(record, dist)
+        return problems + _symbolic_problems(record, graph, dist)
     edge_facts = {(symbols[a], symbols[b]) for a, b in record["edges"]}
     problems += _question_problems(record, edge_facts)
     problems += _steps_problems(record, edge_facts, dist)

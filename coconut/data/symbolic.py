@@ -19,12 +19,13 @@ record's path even where several shortest paths exist.
 
 from __future__ import annotations
 
-import itertools
 import random
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from coconut.data.graph import ReasoningGraph
+from coconut.data.graph import where as record_name
 from coconut.data.prosqa import generate_prosqa
 
 EDGE_END = "|"
@@ -62,15 +63,15 @@ def symbolize(
         ValueError: naming the file and index, if a graph field is missing or the steps
             do not name a path of the graph from the root to the target.
     """
-    where = f"{source or '<records>'}[{index if index is not None else '?'}]"
+    at = record_name(index, source or "<records>")
     missing = [key for key in GRAPH_FIELDS if key not in record]
     if missing:
         raise ValueError(
-            f"{where}: not a ProsQA record with graph fields (missing {', '.join(missing)}); "
+            f"{at}: not a ProsQA record with graph fields (missing {', '.join(missing)}); "
             "only ProsQA files that carry idx_to_symbol, edges, root, target and neg_target "
             "can be symbolized"
         )
-    path = gold_path(record, where)
+    path = gold_path(record, at)
     edges = [list(map(int, edge)) for edge in record["edges"]]
     rng.shuffle(edges)
     options = [int(record["target"]), int(record["neg_target"])]
@@ -91,21 +92,24 @@ def symbolize(
 def gold_path(record: Mapping[str, Any], where: str = "record") -> list[int]:
     """The record's path as node indices, root first, read from its steps.
 
+    Args:
+        record: a ProsQA record with graph fields.
+        where: how error messages name the record.
+
     Raises:
-        ValueError: if a step names no node, or the nodes are not a path of the graph
-            from the root to the target.
+        ValueError: if a graph field is malformed, a step names no node, or the nodes
+            are not a path of the graph from the root to the target.
     """
-    lookup = {str(symbol): i for i, symbol in enumerate(record["idx_to_symbol"])}
-    path = [int(record["root"])]
+    graph = ReasoningGraph.from_record(record, name=where)
+    lookup = {symbol: i for i, symbol in enumerate(graph.names)}
+    path = [graph.root]
     for k, step in enumerate(record["steps"]):
         match = _LAST_WORD.search(str(step))
         node = lookup.get(match.group(1)) if match else None
         if node is None:
             raise ValueError(f"{where}: step {k} ({step!r}) ends in no node of idx_to_symbol")
         path.append(node)
-    edges = {(int(s), int(t)) for s, t in record["edges"]}
-    broken = [(a, b) for a, b in itertools.pairwise(path) if (a, b) not in edges]
-    if broken or path[-1] != int(record["target"]):
+    if not graph.is_path(path) or path[-1] != graph.target:
         raise ValueError(
             f"{where}: the steps are not a path of the graph from the root "
             f"{record['root']} to the target {record['target']} (nodes {path})"
@@ -217,21 +221,7 @@ def path_layers(
     Raises:
         ValueError: if no such path exists.
     """
-    children: dict[int, set[int]] = {}
-    parents: dict[int, set[int]] = {}
-    for s, t in edges:
-        children.setdefault(int(s), set()).add(int(t))
-        parents.setdefault(int(t), set()).add(int(s))
-    ahead = [{root}]  # nodes exactly k edges after the root
-    for _ in range(length):
-        ahead.append({t for v in ahead[-1] for t in children.get(v, ())})
-    behind = [{target}]  # nodes exactly j edges before the target
-    for _ in range(length):
-        behind.append({s for v in behind[-1] for s in parents.get(v, ())})
-    layers = [ahead[k] & behind[length - k] for k in range(length + 1)]
-    if not all(layers):
-        raise ValueError(f"no {length}-edge path from {root} to {target}")
-    return layers
+    return ReasoningGraph.over_indices(edges, root, target).path_layers(length)
 
 
 def resample_path(record: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:

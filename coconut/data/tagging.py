@@ -16,15 +16,14 @@ Every tagger takes one ``{question, steps, answer}`` record and returns a new re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from coconut.data.calculator import has_annotation
 from coconut.data.prosqa_text import fact_sentence, parse_fact, split_sentences
 from coconut.data.schema import ANSWER, QUESTION, STEP_KINDS, STEPS, DataValidationError, Problem
 
 Record = Mapping[str, Any]
-_ANNOTATION = re.compile(r"<<.*?>>")
 
 
 def _base(record: Record, steps: list[str], kinds: list[str]) -> dict[str, Any]:
@@ -76,7 +75,7 @@ def tag_prontoqa(record: Record) -> dict[str, Any]:
 def tag_gsm8k(record: Record) -> dict[str, Any]:
     """Steps with a calculator annotation are reason, the rest memory."""
     steps = list(record[STEPS])
-    kinds = ["reason" if _ANNOTATION.search(s) else "memory" for s in steps]
+    kinds = ["reason" if has_annotation(s) else "memory" for s in steps]
     return _base(record, steps, kinds)
 
 
@@ -84,7 +83,7 @@ def gsm8k_solution_steps(solution: str) -> tuple[list[str], list[str]]:
     """Sentences of a raw GSM8K solution (before ``####``) and their kinds."""
     body = solution.rpartition("####")[0] if "####" in solution else solution
     sentences = [s for line in body.splitlines() for s in split_sentences(line)]
-    return sentences, ["reason" if _ANNOTATION.search(s) else "memory" for s in sentences]
+    return sentences, ["reason" if has_annotation(s) else "memory" for s in sentences]
 
 
 TAGGERS: dict[str, Callable[[Record], dict[str, Any]]] = {

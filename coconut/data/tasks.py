@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from coconut.data.calculator import looks_like_annotation
 from coconut.data.facts import question_form
 from coconut.data.schema import STEP_KINDS
 
@@ -49,7 +50,7 @@ def record_task(record: Mapping[str, Any]) -> str | None:
     if record.get(STEP_KINDS):
         return "memory_reason"
     steps = [str(s).strip() for s in record.get("steps") or []]
-    if steps and all(s.startswith("<<") and s.endswith(">>") for s in steps):
+    if steps and all(looks_like_annotation(s) for s in steps):
         return "gsm8k"
     if not steps and _NUMBER.match(str(record.get("answer") or "").strip()):
         return "gsm8k"

@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from coconut.data.prontoqa_grammar import named_entities
+
 POOLS_FILE = "word_pools.json"
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -76,8 +78,6 @@ def prosqa_words(records: Iterable[Mapping[str, Any]]) -> tuple[set[str], set[st
     return names, concepts
 
 
-_PRONTOQA_FACT = re.compile(r"\b([A-Z][a-z]+) is an? ([a-z]+)\.")
-_PRONTOQA_QUERY = re.compile(r"True or false: ([A-Z][a-z]+) is")
 _PRONTOQA_FUNCTION_WORDS = frozenset(
     {"a", "an", "is", "are", "not", "each", "every", "true", "or", "false"}
 )
@@ -95,8 +95,7 @@ def prontoqa_words(records: Iterable[Mapping[str, Any]]) -> tuple[set[str], set[
     properties: set[str] = set()
     for record in records:
         text = " ".join([record["question"], *record["steps"]])
-        names.update(m[1] for m in _PRONTOQA_FACT.finditer(text))
-        names.update(m[1] for m in _PRONTOQA_QUERY.finditer(text))
+        names.update(named_entities(text))
         for word in _WORD.findall(text):
             lower = word.lower()
             if word in names or lower in _PRONTOQA_FUNCTION_WORDS:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
+from coconut.data.calculator import looks_like_annotation
 from coconut.data.schema import GRAPH_FIELDS, has_graph_fields
 from coconut.probe.classify import category_shares, classify_output
 from coconut.probe.forcing import generate_with_thoughts
@@ -76,7 +77,7 @@ def detect_task(records: Sequence[Mapping[str, Any]]) -> str:
     if has_graph_fields(first):
         return "prosqa"
     steps = [s for r in records[:20] for s in r["steps"]]
-    if steps and all(s.strip().startswith("<<") and s.strip().endswith(">>") for s in steps):
+    if steps and all(looks_like_annotation(s) for s in steps):
         return "gsm8k"
     if all("True or false:" in r["question"] for r in records[:20]):
         return "prontoqa"

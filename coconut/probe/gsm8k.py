@@ -10,15 +10,13 @@ the paper's Figure 2 shows a thought decoding to "180", " 180" and "9").
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
 
+from coconut.data.calculator import parse_annotation
 from coconut.probe.thoughts import DecodedThought
-
-_ANNOTATION = re.compile(r"^<<(?P<body>[^<>]*)>>$")
 
 
 def step_result(step: str) -> str:
@@ -27,10 +25,10 @@ def step_result(step: str) -> str:
     Raises:
         ValueError: if the step is not ``<<expression=result>>``.
     """
-    match = _ANNOTATION.match(step.strip())
-    if match is None or "=" not in match["body"]:
+    annotation = parse_annotation(step)
+    if annotation is None:
         raise ValueError(f"step {step!r} is not a calculator annotation <<expression=result>>")
-    result = match["body"].rsplit("=", 1)[1].strip()
+    result = annotation.result.strip()
     if not result:
         raise ValueError(f"step {step!r} has an empty result")
     return result

@@ -11,26 +11,14 @@ for a property (see :func:`coconut.probe.values.prontoqa_cue`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from coconut.probe.graph import ReasoningGraph
+from coconut.data import prontoqa_grammar as grammar
+from coconut.data.graph import ReasoningGraph
+from coconut.data.prontoqa_grammar import Query, singular
 
-_QUERY = re.compile(r"True or false:\s*(?P<entity>[A-Z]\w*) is (?P<neg>not )?(?P<pred>\w+)\.?")
-_SINGULAR_RULE = re.compile(
-    r"^(?:Every|Each) (?P<s>\w+) is (?P<neg>not )?(?P<art>an? )?(?P<o>\w+)$"
-)
-_PLURAL_RULE = re.compile(r"^(?P<s>\w+) are (?P<neg>not )?(?P<o>\w+)$")
-_FACT = re.compile(r"^(?P<s>[A-Z]\w*) is (?P<neg>not )?(?P<art>an? )?(?P<o>\w+)$")
-
-
-def singular(word: str) -> str:
-    """Singular of a plural nonce word: ``"rempuses"`` -> ``"rempus"``."""
-    word = word.lower()
-    if word.endswith("ses"):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") else word
+__all__ = ["parse_ontology", "singular"]
 
 
 def parse_ontology(record: Mapping[str, Any], index: int | None = None) -> ReasoningGraph:
@@ -42,11 +30,12 @@ def parse_ontology(record: Mapping[str, Any], index: int | None = None) -> Reaso
     """
     where = "example" if index is None else f"example {index}"
     question = str(record["question"])
-    query = _QUERY.search(question)
-    if query is None:
+    found = grammar.find_query(question)
+    if found is None:
         raise ValueError(f"{where}: no 'True or false: <entity> is <property>.' query")
-    entity = query["entity"]
-    sentences = [s.strip() for s in question[: query.start()].split(".") if s.strip()]
+    query, start = found
+    entity = query.entity
+    sentences = [s.strip() for s in question[:start].split(".") if s.strip()]
     rules, concepts = _read_rules(sentences, entity)
     if not any(subject == entity for subject, *_ in rules):
         raise ValueError(f"{where}: no fact about the entity {entity!r}")
@@ -91,20 +80,19 @@ def _read_rules(
     """``(subject, object, negated, object is a concept)`` per sentence, and the concepts."""
     rules, concepts = [], set()
     for sentence in sentences:
-        if match := _SINGULAR_RULE.match(sentence):
-            subject, obj, marked = match["s"].lower(), match["o"].lower(), bool(match["art"])
-        elif match := _PLURAL_RULE.match(sentence):
-            subject, obj = singular(match["s"]), match["o"].lower()
-            marked = False
-        elif (match := _FACT.match(sentence)) and match["s"] == entity:
-            subject, obj, marked = entity, match["o"].lower(), bool(match["art"])
+        if found := grammar.parse_singular_rule(sentence + "."):
+            subject, obj, marked = found.subject.lower(), found.obj.lower(), found.article
+        elif found := grammar.parse_plural_rule(sentence + "."):
+            subject, obj, marked = singular(found.subject), found.obj.lower(), False
+        elif (found := grammar.parse_entity_fact(sentence + ".")) and found.subject == entity:
+            subject, obj, marked = entity, found.obj.lower(), found.article
         else:
             continue  # facts about other entities and sentences of other shapes
         if subject != entity:
             concepts.add(subject)
         if marked:
             concepts.add(obj)
-        rules.append((subject, obj, bool(match["neg"]), marked))
+        rules.append((subject, obj, found.negated, marked))
     # plural objects of "are" rules are concepts when their singular is one
     resolved = []
     for subject, obj, negated, marked in rules:
@@ -115,12 +103,12 @@ def _read_rules(
     return resolved, concepts
 
 
-def _target_name(record: Mapping[str, Any], query: re.Match) -> str:
+def _target_name(record: Mapping[str, Any], query: Query) -> str:
     """The property the gold chain ends with (else the queried one)."""
     steps = record.get("steps") or []
     if steps:
         last = str(steps[-1]).strip().rstrip(".")
-        match = re.search(r" is (?P<neg>not )?(?P<pred>\w+)$", last)
+        match = grammar.CONCLUSION_END.search(last)
         if match and last.split()[-2:-1] != ["a"]:
-            return ("not " if match["neg"] else "") + match["pred"].lower()
-    return ("not " if query["neg"] else "") + query["pred"].lower()
+            return ("not " if match["neg"] else "") + match["obj"].lower()
+    return ("not " if query.negated else "") + query.prop.lower()

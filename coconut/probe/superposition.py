@@ -17,11 +17,12 @@ on symbolic ProsQA in two ways, both computed here for every thought ``k`` of a 
   expansion step), ``reachable`` (leaving nodes reached earlier) and ``unreached``.
 
 Groups are disjoint, taken in the order listed. The frontier is
-:func:`~coconut.probe.graph.frontier` with the ``definition`` given (``"distance"``, the
-paper's, by default). The same probes read a language chain of thought (``mode="cot"``):
-there the state for step ``k`` is the last hidden state where the model writes the
-``k``-th path node after the gold nodes before it, so the two methods are compared on one
-scale. Only the symbolic form is supported, where every node and edge token is known.
+:meth:`~coconut.data.graph.ReasoningGraph.frontier` with the ``definition`` given
+(``"distance"``, the paper's, by default). The same probes read a language chain of
+thought (``mode="cot"``): there the state for step ``k`` is the last hidden state where
+the model writes the ``k``-th path node after the gold nodes before it, so the two
+methods are compared on one scale. Only the symbolic form is supported, where every node
+and edge token is known.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ from typing import Any
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from coconut.data.graph import ReasoningGraph
 from coconut.data.symbolic import EDGE_END, parse_question
 from coconut.model import Coconut
 from coconut.model.backbone import decoder_and_head
-from coconut.probe.graph import distances, frontier, graph_from_record
 from coconut.probe.prompts import question_ids
 
 NODE_GROUPS = ("path", "frontier", "reachable", "other")
@@ -75,11 +76,11 @@ def node_groups(
     record: Mapping[str, Any], k: int, definition: str = "distance"
 ) -> dict[str, list[int]]:
     """The nodes of ``record``'s graph in each of :data:`NODE_GROUPS` after ``k`` hops."""
-    graph = graph_from_record(record)
+    graph = ReasoningGraph.from_record(record)
     path = _path(record)
-    dist = distances(graph)
+    dist = graph.distances()
     on_path = {path[k]} if k < len(path) else set()
-    front = set(frontier(graph, k, definition)) - on_path
+    front = set(graph.frontier(k, definition)) - on_path
     reached = {v for v, d in enumerate(dist) if d is not None and d < k} - on_path - front
     rest = set(range(graph.num_nodes)) - on_path - front - reached
     return {"path": sorted(on_path), "frontier": sorted(front), "reachable": sorted(reached),

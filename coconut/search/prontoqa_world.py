@@ -11,21 +11,17 @@ be derived?
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from coconut.data import normalize_answer
+from coconut.data import prontoqa_grammar as grammar
 from coconut.data.names import with_article
 from coconut.data.prontoqa import PROPERTY_FAMILIES
 from coconut.data.prosqa_text import split_sentences
 from coconut.search.mdp import ANSWER_PREFIX
 
-_SINGULAR_RULE = re.compile(r"^(?:Each|Every) (\w+) is (not )?(?:an? (\w+)|(\w+))\.$")
-_PLURAL_RULE = re.compile(r"^(\w+) are (not )?(\w+)\.$")
-_FACT = re.compile(r"^([A-Z]\w*) is (not )?(?:an? (\w+)|(\w+))\.$")
-_QUERY = re.compile(r"^True or false: (\w+) is (not )?(\w+)\.$")
 _PROPERTIES = frozenset(word for family in PROPERTY_FAMILIES for word in family)
 
 
@@ -66,25 +62,25 @@ class ProntoQAWorld:
             ValueError: if the question does not end with a ProntoQA query.
         """
         sentences = split_sentences(record["question"])
-        query = _QUERY.match(sentences[-1]) if sentences else None
+        query = grammar.parse_query(sentences[-1]) if sentences else None
         if query is None:
             raise ValueError(f"not a ProntoQA question: {record['question']!r}")
         rules: dict[str, list[Rule]] = {}
         start = []
         for sentence in sentences[:-1]:
-            fact = _FACT.match(sentence)
-            if fact and fact[1] == query[1]:
-                start.append(fact[3] or fact[4])
+            fact = grammar.parse_entity_fact(sentence)
+            if fact and fact.subject == query.entity:
+                start.append(fact.obj)
                 continue
-            rule = _parse_rule(sentence, query[3])
+            rule = _parse_rule(sentence, query.prop)
             if rule is not None:
                 rules.setdefault(rule.subject, []).append(rule)
         gold = record.get("answer")
         return cls(
-            entity=query[1],
+            entity=query.entity,
             start=tuple(start),
             rules={k: tuple(v) for k, v in rules.items()},
-            query=(query[3], bool(query[2])),
+            query=(query.prop, query.negated),
             gold=None if gold is None else normalize_answer(gold),
         )
 
@@ -171,22 +167,14 @@ class ProntoQAWorld:
 def _parse_rule(sentence: str, queried: str) -> Rule | None:
     """The rule of ``sentence``; in "Xs are [not] W." W is a property when it is the
     queried one, a known property word, or not a plural."""
-    match = _SINGULAR_RULE.match(sentence)
-    if match:
-        concept = match[3] is not None
-        return Rule(match[1], match[3] or match[4], concept, bool(match[2]), sentence)
-    match = _PLURAL_RULE.match(sentence)
-    if match:
-        predicate = match[3]
+    if found := grammar.parse_singular_rule(sentence):
+        return Rule(found.subject, found.obj, found.article, found.negated, sentence)
+    if found := grammar.parse_plural_rule(sentence):
+        predicate = found.obj
         concept = predicate.endswith("es") and predicate not in {queried, *_PROPERTIES}
-        obj = _singular(predicate) if concept else predicate
-        return Rule(_singular(match[1].lower()), obj, concept, bool(match[2]), sentence)
+        obj = grammar.singular(predicate) if concept else predicate
+        return Rule(grammar.singular(found.subject), obj, concept, found.negated, sentence)
     return None
-
-
-def _singular(word: str) -> str:
-    """Inverse of :func:`coconut.data.names.plural` ("rempuses" -> "rempus")."""
-    return word[:-2] if word.endswith("ses") else word.removesuffix("s")
 
 
 def _applied(entity: str, concept: str, rule: Rule) -> str:

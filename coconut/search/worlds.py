@@ -11,18 +11,16 @@ steps whose calculator equations ``<<a*b=c>>`` are correct.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from coconut.data import normalize_answer
+from coconut.data.calculator import equation_holds, equations
+from coconut.data.graph import ReasoningGraph
 from coconut.data.prosqa_text import parse_fact, parse_query, split_sentences
 from coconut.search.mdp import ANSWER_PREFIX
 from coconut.search.prontoqa_world import ProntoQAWorld
-
-_EQUATION = re.compile(r"<<([^<>=]+)=([^<>]+)>>")
-_ARITHMETIC = re.compile(r"^[\d\s.+\-*/()]+$")
 
 
 @dataclass(frozen=True)
@@ -34,12 +32,20 @@ class ProsQAWorld:
         options: the two concepts of the closing question.
         facts: for each subject, its stated facts ``(object, sentence)`` in question order.
         gold: the gold answer (normalised), or ``None`` when unknown.
+        graph: the stated facts as a graph over concept names, rooted at the entity
+            (target and negative target: the options in the query's order).
     """
 
     entity: str
     options: tuple[str, str]
     facts: Mapping[str, tuple[tuple[str, str], ...]]
     gold: str | None
+    graph: ReasoningGraph = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pairs = [(subject, obj) for subject, objs in self.facts.items() for obj, _ in objs]
+        graph = ReasoningGraph.from_facts(pairs, self.entity, *self.options)
+        object.__setattr__(self, "graph", graph)
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> ProsQAWorld:
@@ -118,16 +124,10 @@ class ProsQAWorld:
         return any(o == obj for o, _ in self.facts.get(subject, ()))
 
     def _reaches(self, start: str, goal: str) -> bool:
-        seen, stack = {start}, [start]
-        while stack:
-            node = stack.pop()
-            if node == goal:
-                return True
-            for child, _ in self.facts.get(node, ()):
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        return False
+        source, end = self.graph.index(start), self.graph.index(goal)
+        if source is None or end is None:
+            return start == goal
+        return self.graph.reaches(source, end)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class CalculatorWorld:
         to its value."""
         if answer is not None:
             return 1.0
-        return float(all(_equation_holds(e, v) for e, v in _EQUATION.findall(step)))
+        return float(all(equation_holds(e) for e in equations(step)))
 
     def candidates(self, steps: Sequence[str]) -> list[str]:
         raise ValueError("search.proposer=enumerate needs ProsQA or ProntoQA; GSM8K has no facts")
@@ -162,14 +162,3 @@ def world_for(record: Mapping[str, Any]) -> ProsQAWorld | ProntoQAWorld | Calcul
         return ProntoQAWorld.from_record(record)
     gold = record.get("answer")
     return CalculatorWorld(None if gold is None else normalize_answer(gold))
-
-
-def _equation_holds(expression: str, value: str) -> bool:
-    expression = expression.replace(",", "").strip()
-    if not _ARITHMETIC.match(expression) or "**" in expression:
-        return False
-    try:
-        result = eval(expression, {"__builtins__": {}}, {})
-        return abs(float(result) - float(value.replace(",", ""))) < 1e-6 * max(1.0, abs(result))
-    except (SyntaxError, ZeroDivisionError, ValueError, TypeError):
-        return False
