@@ -11,7 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from coconut.compare.runs import RunRecord
-from coconut.compare.table import ROW_NAMES, Cell
+from coconut.compare.table import Cell
+from coconut.methods import row_name
 
 MARKERS = "osD^vP*X"
 
@@ -44,7 +45,7 @@ def plot_acc_vs_tokens(cells: Sequence[Cell], path: str | Path) -> Path:
             color=colors(methods.index(m) % 10),
             marker="o",
             linestyle="none",
-            label=ROW_NAMES.get(m, m),
+            label=row_name(m),
         )
     for d in datasets:
         ax.plot(
@@ -90,7 +91,7 @@ def plot_curves(runs: Sequence[RunRecord], path: str | Path, metric: str = "val/
                 ys,
                 color=colors(methods.index(run.method) % 10),
                 alpha=0.8,
-                label=f"{ROW_NAMES.get(run.method, run.method)} ({run.dataset}, seed {run.seed})",
+                label=f"{row_name(run.method)} ({run.dataset}, seed {run.seed})",
             )
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)

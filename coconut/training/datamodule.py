@@ -28,7 +28,6 @@ from coconut.curriculum import (
     build_prompt,
     build_sequence,
     example_rng,
-    sample_stage,
 )
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.sampler import EpochSampler, ResumableDataLoader
@@ -74,7 +73,7 @@ class StageDataset(Dataset):
         ex = self.examples[index]
         if self.shuffle is not None:
             ex = self.shuffle(index, ex, seed=self.seed, epoch=self.epoch)
-        stage = sample_stage(ex, self.stage, self.method, example_rng(self.seed, self.epoch, index))
+        stage = self.method.sample_stage(ex, self.stage, example_rng(self.seed, self.epoch, index))
         seq = build_sequence(ex, stage, self.method, self.ids)
         return {"input_ids": seq.input_ids, "labels": seq.labels}
 

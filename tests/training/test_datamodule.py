@@ -12,7 +12,6 @@ from coconut.curriculum import (
     build_method,
     build_prompt,
     build_sequence,
-    stage_for_epoch,
     tokenize_example,
 )
 from coconut.training.datamodule import CurriculumDataModule
@@ -44,7 +43,7 @@ def test_train_batches_hold_the_stage_layouts_of_the_epoch(setup, epoch):
     method = build_method(name="coconut", max_latent_stage=2, epochs_per_stage=1)
     loader = _module(setup, method, epoch=epoch).train_dataloader()
     order = list(loader.sampler)
-    stage = stage_for_epoch(epoch, method)
+    stage = method.stage_for_epoch(epoch)
     collate = Collator(pad_id=ids.eos, latent_id=ids.latent)
     batches = list(loader)
     assert len(batches) == 3
