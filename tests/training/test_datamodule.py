@@ -14,6 +14,7 @@ from coconut.curriculum import (
     build_sequence,
     tokenize_example,
 )
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 
 
@@ -31,7 +32,7 @@ def _module(setup, method, *, epoch=0, rank=0, world=1, batch=4):
     dm = CurriculumDataModule(
         {"train": examples, "val": examples[:5]},
         {"val": [r["answer"] for r in records[:5]]},
-        method, ids, batch_size=batch, eval_batch_size=2, seed=7,
+        CurriculumCallback(method), ids, batch_size=batch, eval_batch_size=2, seed=7,
     )  # fmt: skip
     dm.trainer = SimpleNamespace(current_epoch=epoch, global_rank=rank, world_size=world)
     return dm
