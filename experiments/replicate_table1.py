@@ -27,7 +27,7 @@ from hydra import compose, initialize_config_dir
 
 from coconut.compare import CompareError, collect_runs
 from coconut.compare.cli import write_comparison
-from coconut.curriculum import METHODS
+from coconut.methods import TABLE1_METHODS
 from coconut.training.train import CONFIG_DIR, train
 
 log = logging.getLogger("replicate_table1")
@@ -91,7 +91,9 @@ def run_one(overrides: list[str]) -> Path:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=DATASETS)
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument(
+        "--methods", nargs="+", default=list(TABLE1_METHODS), choices=TABLE1_METHODS
+    )
     parser.add_argument("--models", nargs="+", default=["gpt2_scratch"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--log-dir", type=Path, default=Path("outputs/table1"))
@@ -126,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed.append(overrides)
     out = args.out or args.log_dir / "table"
     datasets = [f"{d}_tiny" if args.tiny else d for d in args.datasets]
-    rows = [(method, model) for method in METHODS for model in args.models]
+    rows = [(method, model) for method in TABLE1_METHODS for model in args.models]
     try:
         records, unreadable = collect_runs(run_dirs)
         table = write_comparison(records, unreadable, out, datasets, rows)

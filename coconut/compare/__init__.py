@@ -15,12 +15,10 @@ from coconut.compare.runs import (
     from_results,
     from_wandb,
 )
-from coconut.compare.table import ROW_NAMES, TABLE1_ORDER, aggregate, markdown_table, mean_std
+from coconut.compare.table import aggregate, markdown_table, mean_std
 from coconut.compare.wandb_offline import OfflineRun, read_offline_run
 
 __all__ = [
-    "ROW_NAMES",
-    "TABLE1_ORDER",
     "CompareError",
     "OfflineRun",
     "RunRecord",

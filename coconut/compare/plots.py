@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from coconut.compare.runs import RunRecord
-from coconut.compare.table import ROW_NAMES, Cell
+from coconut.compare.table import Cell
+from coconut.methods import row_name
 from coconut.plotting import figure, palette, save
 
 MARKERS = "osD^vP*X"
@@ -42,7 +43,7 @@ def plot_acc_vs_tokens(cells: Sequence[Cell], path: str | Path) -> Path:
             color=colors(methods.index(m) % 10),
             marker="o",
             linestyle="none",
-            label=ROW_NAMES.get(m, m),
+            label=row_name(m),
         )
     for d in datasets:
         ax.plot(
@@ -85,7 +86,7 @@ def plot_curves(runs: Sequence[RunRecord], path: str | Path, metric: str = "val/
                 ys,
                 color=colors(methods.index(run.method) % 10),
                 alpha=0.8,
-                label=f"{ROW_NAMES.get(run.method, run.method)} ({run.dataset}, seed {run.seed})",
+                label=f"{row_name(run.method)} ({run.dataset}, seed {run.seed})",
             )
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)

@@ -1,7 +1,8 @@
 """The paper's Table 1 layout: method x dataset, mean ± std over seeds.
 
-Rows are (method, model) pairs in the order of the paper's Table 1 (methods this
-package does not know come after, sorted); each dataset contributes accuracy (%),
+Rows are (method, model) pairs in the order of the paper's Table 1
+(:data:`coconut.methods.TABLE1_METHODS`; methods not in it come after, sorted), named by
+:func:`coconut.methods.row_name`; each dataset contributes accuracy (%),
 generated tokens (latent thoughts counted, as the paper counts them), forward passes
 and seconds per example. Standard deviations are sample deviations over seeds (n - 1),
 left out for a single seed; ``table.md`` says so under the table (:data:`STD_NOTE`).
@@ -16,28 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from coconut.compare.runs import DUPLICATE, SAME_NAME, UNREADABLE, RunRecord, Unreadable
-
-TABLE1_ORDER = (
-    "cot",
-    "no_cot",
-    "icot",
-    "pause_token",
-    "coconut",
-    "no_curriculum",
-    "no_thought",
-    "pause_as_thought",
-)
-ROW_NAMES = {
-    "cot": "CoT",
-    "no_cot": "No-CoT",
-    "icot": "iCoT",
-    "pause_token": "Pause Token",
-    "coconut": "Coconut",
-    "no_curriculum": "- w/o curriculum",
-    "no_thought": "- w/o thought",
-    "pause_as_thought": "- pause as thought",
-}
-"""Row names of the paper's Table 1 by method."""
+from coconut.methods import TABLE1_METHODS, row_name
 
 
 @dataclass(frozen=True)
@@ -100,7 +80,10 @@ def aggregate(records: Sequence[RunRecord]) -> list[Cell]:
 
 
 def method_rank(method: str) -> int:
-    return TABLE1_ORDER.index(method) if method in TABLE1_ORDER else len(TABLE1_ORDER)
+    """The row of ``method`` in the paper's Table 1 (after every such row if not in it)."""
+    if method in TABLE1_METHODS:
+        return TABLE1_METHODS.index(method)
+    return len(TABLE1_METHODS)
 
 
 def fmt(value: tuple[float, float | None] | float | None, scale: float = 1.0, digits=1) -> str:
@@ -145,7 +128,7 @@ def markdown_table(
             header += [f"{d} Passes", f"{d} s/example", f"{d} seeds"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for method, model in rows:
-        line = [ROW_NAMES.get(method, method), model]
+        line = [row_name(method), model]
         for d in datasets:
             c = index.get((method, model, d))
             line += [fmt(c.acc, 100) if c else "–", fmt(c.gen_tokens) if c else "–"]

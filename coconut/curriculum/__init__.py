@@ -1,7 +1,8 @@
 """The curriculum: pure functions from (example, stage, method) to token layouts.
 
 - :mod:`coconut.methods` (its own package): the methods, registered by name;
-- :mod:`~coconut.curriculum.schedule`: the stage of each epoch and stage mixing;
+- :mod:`~coconut.curriculum.schedule`: the random generator of stage mixing (the
+  schedule itself is the method's);
 - :mod:`~coconut.curriculum.examples`: tokenized examples;
 - :mod:`~coconut.curriculum.layout`: training layouts, labels and eval prompts;
 - :mod:`~coconut.curriculum.collate`: padding batches, aligned on the first latent;
@@ -23,23 +24,13 @@ from coconut.curriculum.layout import (
     build_sequence,
     max_sequence_length,
 )
-from coconut.curriculum.schedule import (
-    example_rng,
-    sample_stage,
-    schedule_stages,
-    stage_changed,
-    stage_for_epoch,
-)
+from coconut.curriculum.schedule import example_rng
 from coconut.curriculum.text_format import extract_answer, record_texts
 from coconut.data.schema import check_record
-from coconut.methods import TABLE1_METHODS, Method, TokenIds, build_method
-
-METHODS = TABLE1_METHODS
-"""The methods of the paper's Table 1."""
+from coconut.methods import Method, TokenIds, build_method
 
 __all__ = [
     "IGNORE_INDEX",
-    "METHODS",
     "Collator",
     "Method",
     "Sequence",
@@ -53,9 +44,5 @@ __all__ = [
     "extract_answer",
     "max_sequence_length",
     "record_texts",
-    "sample_stage",
-    "schedule_stages",
-    "stage_changed",
-    "stage_for_epoch",
     "tokenize_example",
 ]

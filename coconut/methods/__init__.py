@@ -2,50 +2,39 @@
 
 A method declares the config fields it reads (with their checks), its stages and the
 stage of each epoch, optional stage mixing, its layout of an example at a stage, whether
-it needs latent feedback and the extra tokens it needs. :func:`build_method` makes one
-from the Hydra ``method`` node. Adding a method is one module here (a ``@register``
-dataclass) plus one ``conf/method/<name>.yaml``.
+it needs latent feedback, the extra tokens it needs, and its name and row in tables.
+:func:`build_method` makes one from the Hydra ``method`` node.
 
-Importing this package imports every built-in method, so the registry is complete.
+Adding a method is one module here (a ``@register`` dataclass) plus one
+``conf/method/<name>.yaml``: importing this package imports every module in it
+(:func:`~coconut.methods.registry.discover_methods`), so the registry is complete. A
+method kept in another distribution names its module in the entry-point group
+``coconut.methods`` and its YAML lives in a config dir added with ``--config-dir``.
+
+:data:`TABLE1_METHODS`, the paper's Table 1 in row order, is derived from the methods'
+``table1_row``. ``TokenIds`` is re-exported on first use, so importing this package
+does not import PyTorch (``coconut.compare`` reads the method names without it).
 """
 
-from coconut.methods import (  # noqa: F401  (imported to register the built-in methods)
-    coconut,
-    cot,
-    icot,
-    memory_latent,
-    memory_reason,
-    memory_reason_shuffled,
-    memory_reason_untyped,
-    no_cot,
-    no_curriculum,
-    no_thought,
-    pause_as_thought,
-    pause_token,
-    planning_tokens,
-)
+from typing import Any
+
 from coconut.methods.base import Layout, Method
 from coconut.methods.registry import (
     build_method,
     declared_fields,
+    discover_methods,
     get_method_class,
     ignored_fields,
     method_names,
     register,
+    row_name,
+    table1_methods,
 )
-from coconut.model.tokens import TokenIds
 
-TABLE1_METHODS: tuple[str, ...] = (
-    "cot",
-    "no_cot",
-    "coconut",
-    "icot",
-    "pause_token",
-    "pause_as_thought",
-    "no_curriculum",
-    "no_thought",
-)
-"""The methods of the paper's Table 1 (the registry may hold more)."""
+discover_methods()
+
+TABLE1_METHODS: tuple[str, ...] = table1_methods()
+"""The methods of the paper's Table 1 in its row order (the registry may hold more)."""
 
 MEMORY_REASON_METHODS: tuple[str, ...] = (
     "memory_reason",
@@ -57,16 +46,29 @@ MEMORY_REASON_METHODS: tuple[str, ...] = (
 """The memory/reason methods (arXiv 2411.13504), their ablations and baseline, and the
 memory_latent hybrid."""
 
+
+def __getattr__(name: str) -> Any:
+    """``TokenIds``, imported from :mod:`coconut.model.tokens` when first asked for."""
+    if name == "TokenIds":
+        from coconut.model.tokens import TokenIds
+
+        return TokenIds
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "MEMORY_REASON_METHODS",
     "TABLE1_METHODS",
     "Layout",
     "Method",
-    "TokenIds",
+    "TokenIds",  # resolved by __getattr__
     "build_method",
     "declared_fields",
+    "discover_methods",
     "get_method_class",
     "ignored_fields",
     "method_names",
     "register",
+    "row_name",
+    "table1_methods",
 ]

@@ -2,7 +2,10 @@
 
 A method is a frozen dataclass whose fields are exactly the config fields it reads. It
 declares its stages (:meth:`Method.stages`), the stage of each epoch, optional stage
-mixing, its layout of an example at a stage and the extra tokens it needs. Field values
+mixing, its layout of an example at a stage and the extra tokens it needs; what training
+and evaluation ask beyond that (latent thoughts per stage, latent spans opened while
+generating, the steps its curriculum replaces) and how tables show it (its display name
+and row of the paper's Table 1) are attributes of :class:`Method` too. Field values
 are checked in ``__post_init__`` by the checks each field carries in its metadata (see
 :mod:`coconut.methods.fields`), so a bad value fails with ``method <field>: ...``.
 """
@@ -44,6 +47,9 @@ class Method:
     Class attributes:
         name: the registry key (``method.name`` in the config).
         uses_latents: whether layouts hold ``<|latent|>`` tokens fed back as hidden states.
+        display_name: its name in tables and plots (``None``: ``name``).
+        table1_row: its row (0-based) in the paper's Table 1; ``None`` for methods not
+            in that table (:func:`~coconut.methods.registry.table1_methods`).
 
     Attributes:
         reset_optimizer_on_stage: build a fresh optimizer whenever the stage changes.
@@ -51,6 +57,8 @@ class Method:
 
     name: ClassVar[str]
     uses_latents: ClassVar[bool] = False
+    display_name: ClassVar[str | None] = None
+    table1_row: ClassVar[int | None] = None
     reset_optimizer_on_stage: bool = flag(True)
 
     def __post_init__(self) -> None:
@@ -95,6 +103,26 @@ class Method:
         """The stage whose layout evaluates a model trained at ``stage`` (the same one
         by default)."""
         return stage
+
+    # -- thoughts -----------------------------------------------------------------------
+    @property
+    def latents_per_stage(self) -> int:
+        """Latent thoughts each stage adds to a prompt (``c_thought`` where the method has
+        thoughts; 1 otherwise): ``latents // latents_per_stage`` is the stage of a prompt
+        with ``latents`` thoughts."""
+        return 1
+
+    @property
+    def latent_steps(self) -> int | None:
+        """Thoughts per latent span the model may open while it generates (``None``: it
+        opens none, decoding is plain)."""
+        return None
+
+    @property
+    def max_replaced_steps(self) -> int | None:
+        """Reasoning steps the final stage replaces at most (``None``: the method has no
+        step-replacing curriculum)."""
+        return None
 
     # -- layout -------------------------------------------------------------------------
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:

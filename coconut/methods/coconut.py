@@ -37,6 +37,8 @@ class Coconut(StepCurriculum, StageMixing, Thoughts):
     """
 
     name: ClassVar[str] = "coconut"
+    display_name: ClassVar[str] = "Coconut"
+    table1_row: ClassVar[int] = 4
     uses_latents: ClassVar[bool] = True
     pad_latent_to_max: bool = fields.pad_latent_to_max()
     next_step_only: bool = fields.next_step_only()

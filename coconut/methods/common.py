@@ -54,6 +54,11 @@ class StepCurriculum(Method):
         check_epoch(epoch)
         return min(self.first_stage + epoch // self.epochs_per_stage, self.max_latent_stage + 1)
 
+    @property
+    def max_replaced_steps(self) -> int:
+        """``max_latent_stage``: the final stage replaces that many steps at most."""
+        return self.max_latent_stage
+
     def remaining_steps(self, ex: TokenizedExample, stage: int) -> list[int]:
         """The tokens of the steps left at ``stage`` (none past ``max_latent_stage``)."""
         return flat(ex.steps[stage:]) if stage <= self.max_latent_stage else []
@@ -86,6 +91,11 @@ class Thoughts(Method):
             raise ValueError(
                 f"method c_thought: must be >= 1 for {self.name}, got {self.c_thought}"
             )
+
+    @property
+    def latents_per_stage(self) -> int:
+        """``c_thought``."""
+        return self.c_thought
 
 
 def flat(steps: list[list[int]]) -> list[int]:

@@ -20,6 +20,8 @@ class CoT(Method):
     """Prompt: question. Continuation: every step, answer. One stage."""
 
     name: ClassVar[str] = "cot"
+    display_name: ClassVar[str] = "CoT"
+    table1_row: ClassVar[int] = 0
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
         return Layout(list(ex.question), flat(ex.steps) + ex.answer, 0)

@@ -29,6 +29,8 @@ class ICoT(StepCurriculum):
     """
 
     name: ClassVar[str] = "icot"
+    display_name: ClassVar[str] = "iCoT"
+    table1_row: ClassVar[int] = 2
     icot_tokens_per_stage: int = fields.icot_tokens_per_stage()
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:

@@ -42,5 +42,5 @@ class MemoryLatent(StepCurriculum, Thoughts):
 
     @property
     def latent_steps(self) -> int:
-        """Thoughts per span the decoder feeds when the model opens one."""
+        """``c_thought``: thoughts per span the decoder feeds when the model opens one."""
         return self.c_thought

@@ -19,6 +19,8 @@ class NoCoT(Method):
     """Prompt: question. Continuation: answer. One stage."""
 
     name: ClassVar[str] = "no_cot"
+    display_name: ClassVar[str] = "No-CoT"
+    table1_row: ClassVar[int] = 1
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
         return Layout(list(ex.question), list(ex.answer), 0)

@@ -27,6 +27,8 @@ class NoCurriculum(Thoughts):
     """
 
     name: ClassVar[str] = "no_curriculum"
+    display_name: ClassVar[str] = "- w/o curriculum"
+    table1_row: ClassVar[int] = 5
     uses_latents: ClassVar[bool] = True
     max_latent_stage: int = fields.max_latent_stage()
     pad_latent_to_max: bool = fields.pad_latent_to_max()

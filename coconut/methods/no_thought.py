@@ -20,6 +20,8 @@ class NoThought(StepCurriculum, StageMixing):
     """Prompt: question, bot, eot. Continuation: steps left at the stage, answer."""
 
     name: ClassVar[str] = "no_thought"
+    display_name: ClassVar[str] = "- w/o thought"
+    table1_row: ClassVar[int] = 6
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:
         prompt = marked(ex.question, [], ids)

@@ -21,6 +21,8 @@ class PauseAsThought(StepCurriculum, StageMixing, Thoughts):
     """As coconut, with pause tokens instead of latents (no hidden-state feedback)."""
 
     name: ClassVar[str] = "pause_as_thought"
+    display_name: ClassVar[str] = "- pause as thought"
+    table1_row: ClassVar[int] = 7
     pad_latent_to_max: bool = fields.pad_latent_to_max()
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:

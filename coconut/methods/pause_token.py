@@ -21,6 +21,8 @@ class PauseToken(Thoughts):
     """Prompt: question, ``max_latent_stage * c_thought`` pauses. Continuation: answer."""
 
     name: ClassVar[str] = "pause_token"
+    display_name: ClassVar[str] = "Pause Token"
+    table1_row: ClassVar[int] = 3
     max_latent_stage: int = fields.max_latent_stage()
 
     def layout(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> Layout:

@@ -1,6 +1,13 @@
-"""The method registry: methods by name, and building one from the ``method`` config.
+"""The method registry: methods by name, finding them, and building one from the config.
 
 ``@register`` adds a :class:`~coconut.methods.base.Method` subclass under its ``name``.
+:func:`discover_methods` imports the modules that hold methods, so that their
+``@register`` runs: every module of the ``coconut.methods`` package (a new file there
+needs no other edit) and every module named in the entry-point group ``coconut.methods``
+of an installed distribution (a method kept outside this repository, e.g.
+``[project.entry-points."coconut.methods"] mine = "my_pkg.mine"`` in its
+``pyproject.toml``). A name not registered yet is looked up once more after discovering
+again, so a distribution put on ``sys.path`` after the import is found too.
 :func:`build_method` turns the Hydra ``method`` node into an instance: the fields the
 method declares are passed to it (and checked there); a field that another registered
 method declares is checked and ignored, with a log line when it is set away from its
@@ -11,8 +18,11 @@ registered method declares is a typo and is refused with its name.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
+import pkgutil
 from collections.abc import Mapping
+from importlib.metadata import entry_points
 from typing import Any
 
 from coconut.methods.base import Method
@@ -21,6 +31,12 @@ from coconut.methods.fields import check_field
 log = logging.getLogger(__name__)
 
 _REGISTRY: dict[str, type[Method]] = {}
+
+PACKAGE = "coconut.methods"
+"""The package whose every module is imported to register the built-in methods."""
+
+ENTRY_POINT_GROUP = "coconut.methods"
+"""The entry-point group naming the modules of methods kept in other distributions."""
 
 
 def register(cls: type[Method]) -> type[Method]:
@@ -42,20 +58,57 @@ def register(cls: type[Method]) -> type[Method]:
     return cls
 
 
+def discover_methods() -> None:
+    """Imports every module of :data:`PACKAGE` and of the :data:`ENTRY_POINT_GROUP` entry
+    points (modules already imported are left as they are).
+
+    Raises:
+        ImportError: naming the entry point whose module fails to import.
+    """
+    package = importlib.import_module(PACKAGE)
+    for module in pkgutil.iter_modules(package.__path__, f"{PACKAGE}."):
+        importlib.import_module(module.name)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            entry.load()
+        except ImportError as err:
+            raise ImportError(
+                f"method entry point {entry.name} = {entry.value!r} ({ENTRY_POINT_GROUP}): {err}"
+            ) from err
+
+
 def method_names() -> tuple[str, ...]:
     """Names of every registered method, in registration order."""
     return tuple(_REGISTRY)
 
 
 def get_method_class(name: str) -> type[Method]:
-    """The method class registered as ``name``.
+    """The method class registered as ``name`` (discovering methods again if unknown).
 
     Raises:
         ValueError: for an unknown name, listing the registered ones.
     """
     if name not in _REGISTRY:
+        discover_methods()
+    if name not in _REGISTRY:
         raise ValueError(f"method name: unknown method {name!r}; expected one of {method_names()}")
     return _REGISTRY[name]
+
+
+def table1_methods() -> tuple[str, ...]:
+    """The registered methods of the paper's Table 1, in its row order
+    (:attr:`Method.table1_row <coconut.methods.base.Method.table1_row>`)."""
+    rows = {name: cls.table1_row for name, cls in _REGISTRY.items() if cls.table1_row is not None}
+    return tuple(sorted(rows, key=rows.__getitem__))
+
+
+def row_name(name: str) -> str:
+    """The display name of method ``name`` in tables and plots (``name`` itself for a
+    method this registry does not hold, e.g. one of an older run)."""
+    cls = _REGISTRY.get(name)
+    if cls is None:
+        return name
+    return cls.display_name or cls.name
 
 
 def declared_fields() -> dict[str, dataclasses.Field]:

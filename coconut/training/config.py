@@ -11,6 +11,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from coconut.methods import Method, build_method
 from coconut.training.config_types import FINISHED_POLICIES, TYPED_KEYS, check_types
+from coconut.training.curriculum import check_eval_stage
 
 __all__ = [
     "FINISHED_POLICIES",
@@ -64,8 +65,7 @@ def check_config(cfg: DictConfig) -> Method:
         value = cfg.data.get(key)
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"data.{key}: must be a positive int, got {value!r}")
-    if cfg.eval.get("stage") is not None and cfg.eval.stage < 0:
-        raise ValueError(f"eval.stage: must be >= 0, got {cfg.eval.stage}")
+    check_eval_stage(cfg.eval.get("stage"))
     if cfg.eval.max_new_tokens < 1:
         raise ValueError(f"eval.max_new_tokens: must be >= 1, got {cfg.eval.max_new_tokens}")
     accumulate_grad_batches(cfg)

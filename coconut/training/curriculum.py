@@ -9,7 +9,11 @@ the method, :meth:`coconut.methods.Method.stage_for_epoch`). Everything else ask
   stage and the data order depend on the epoch;
 - :class:`~coconut.training.checkpointing.FinalStageBest` keeps only checkpoints for which
   :meth:`is_final_stage` holds;
-- the final evaluation takes its stage from :meth:`final_eval_stage`.
+- the final evaluation takes its stage from :meth:`final_eval_stage`;
+- ``coconut-eval`` takes the stage of a finished run from :meth:`requested_eval_stage`.
+
+A forced evaluation stage (``eval.stage``, or ``stage=`` of ``coconut-eval``) is checked
+by :func:`check_eval_stage` only.
 
 At the start of each epoch it logs ``curriculum/stage`` and, on the first epoch of a new
 stage, rebuilds the optimizer (and learning-rate schedule) when the method asks for it.
@@ -38,7 +42,7 @@ class CurriculumCallback(Callback):
             stage being trained.
 
     Raises:
-        ValueError: if ``eval_stage`` is negative.
+        ValueError: if ``eval_stage`` is not an int >= 0 (:func:`check_eval_stage`).
     """
 
     def __init__(self, method: Method, eval_stage: int | None = None) -> None:
@@ -65,9 +69,7 @@ class CurriculumCallback(Callback):
 
     def force_eval_stage(self, stage: int | None) -> None:
         """Evaluates at ``stage`` from now on (``None``: follow the training stage)."""
-        if stage is not None and stage < 0:
-            raise ValueError(f"eval.stage: must be >= 0, got {stage}")
-        self._forced_eval_stage = stage
+        self._forced_eval_stage = check_eval_stage(stage)
 
     def is_final_stage(self, epoch: int) -> bool:
         """Whether ``epoch`` trains the method's final stage (its checkpoints count)."""
@@ -91,6 +93,55 @@ class CurriculumCallback(Callback):
             return self.method.final_stage
         return self.method.eval_stage_for(self.stage_at(max(epochs_trained - 1, 0)))
 
+    def requested_eval_stage(
+        self, *, stage: Any = None, latents: Any = None, recorded: int | None = None
+    ) -> int:
+        """The stage at which ``coconut-eval`` scores a trained run.
+
+        Args:
+            stage: the stage asked for (``stage=``), at most the method's final stage.
+            latents: the number of latent thoughts asked for (``latents=``), a multiple
+                of :attr:`Method.latents_per_stage <coconut.methods.Method.latents_per_stage>`.
+            recorded: the stage the run's final evaluation used (``results.json``).
+
+        Returns:
+            ``stage``, else the stage of ``latents``, else ``recorded``, else the final
+            stage.
+
+        Raises:
+            ValueError: for both ``stage`` and ``latents``, or a value the run cannot
+                evaluate, naming the key.
+        """
+        if latents is not None and stage is not None:
+            raise ValueError("stage and latents: give one of them, not both")
+        last = self.method.final_stage
+        if latents is not None:
+            return self._stage_of_latents(latents)
+        if stage is not None:
+            check_eval_stage(stage, "stage")
+            if stage > last:
+                raise ValueError(
+                    f"stage={stage}: past the run's last stage ({last}; the stages it trained "
+                    f"are {list(self.method.stages())})"
+                )
+            return int(stage)
+        return last if recorded is None else int(recorded)
+
+    def _stage_of_latents(self, latents: Any) -> int:
+        """The stage whose prompts hold ``latents`` thoughts, refusing any other count."""
+        per_stage, last = self.method.latents_per_stage, self.method.final_stage
+        if not isinstance(latents, int) or latents < 0 or latents % per_stage:
+            raise ValueError(
+                f"latents: must be a multiple of method.c_thought={per_stage} (>= 0), "
+                f"got {latents!r}"
+            )
+        if latents // per_stage > last:
+            raise ValueError(
+                f"latents={latents}: the run trains at most {last * per_stage} latent "
+                f"thoughts (stage {last})"
+            )
+        return latents // per_stage
+
     # -- Lightning hooks -----------------------------------------------------------------
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if stage == "fit" and trainer.reload_dataloaders_every_n_epochs != 1:
@@ -112,6 +163,21 @@ class CurriculumCallback(Callback):
             "method": self.method.name,
             "stage": self.stage_at(trainer.current_epoch),
         }
+
+
+def check_eval_stage(stage: Any, key: str = "eval.stage") -> int | None:
+    """The one check of a forced evaluation stage: ``None`` or an int >= 0.
+
+    Args:
+        stage: the value given.
+        key: the config key named in the error (``stage`` for ``coconut-eval``).
+
+    Raises:
+        ValueError: ``<key>: must be an int >= 0, got ...``.
+    """
+    if stage is not None and (not isinstance(stage, int) or stage < 0):
+        raise ValueError(f"{key}: must be an int >= 0, got {stage!r}")
+    return stage
 
 
 def _epoch(trainer: Any | None) -> int:

@@ -28,7 +28,6 @@ from coconut.curriculum import (
     build_prompt,
     build_sequence,
     example_rng,
-    sample_stage,
 )
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.sampler import EpochSampler, ResumableDataLoader
@@ -74,7 +73,7 @@ class StageDataset(Dataset):
         ex = self.examples[index]
         if self.shuffle is not None:
             ex = self.shuffle(index, ex, seed=self.seed, epoch=self.epoch)
-        stage = sample_stage(ex, self.stage, self.method, example_rng(self.seed, self.epoch, index))
+        stage = self.method.sample_stage(ex, self.stage, example_rng(self.seed, self.epoch, index))
         seq = build_sequence(ex, stage, self.method, self.ids)
         return {"input_ids": seq.input_ids, "labels": seq.labels}
 
@@ -134,17 +133,14 @@ class CurriculumDataModule(L.LightningDataModule):
     Args:
         splits: tokenized examples per split (``train`` and any of ``val``, ``test``).
         answers: gold answer text per evaluation split, aligned with ``splits``.
-        method: method config.
+        curriculum: the run's curriculum callback, which decides every stage (its
+            ``method`` lays out the examples).
         ids: special token ids (eos doubles as padding).
         batch_size: training batch size per process.
         eval_batch_size: evaluation batch size per process.
         seed: run seed (data order and stage mixing).
         num_workers: ``DataLoader`` workers.
-        eval_stage: forced stage of the evaluation prompts when no ``curriculum`` is
-            given; ``None`` follows the training stage of the current epoch.
         test_split: the split ``test_dataloader`` serves.
-        curriculum: the run's curriculum callback, which decides every stage; by
-            default one of ``method`` (with ``eval_stage``) that no trainer calls.
         shuffle: per-epoch rewriting of the training examples (``data.shuffle_facts``).
     """
 
@@ -152,16 +148,14 @@ class CurriculumDataModule(L.LightningDataModule):
         self,
         splits: Mapping[str, Sequence[TokenizedExample]],
         answers: Mapping[str, Sequence[str]],
-        method: Method,
+        curriculum: CurriculumCallback,
         ids: TokenIds,
         *,
         batch_size: int,
         eval_batch_size: int,
         seed: int,
         num_workers: int = 0,
-        eval_stage: int | None = None,
         test_split: str = "test",
-        curriculum: CurriculumCallback | None = None,
         shuffle: Callable[..., TokenizedExample] | None = None,
     ) -> None:
         super().__init__()
@@ -171,10 +165,9 @@ class CurriculumDataModule(L.LightningDataModule):
                 f"eval_batch_size={eval_batch_size}"
             )
         self.splits, self.answers = dict(splits), dict(answers)
-        self.method, self.ids = method, ids
+        self.curriculum, self.method, self.ids = curriculum, curriculum.method, ids
         self.batch_size, self.eval_batch_size = batch_size, eval_batch_size
         self.seed, self.num_workers = seed, num_workers
-        self.curriculum = curriculum or CurriculumCallback(method, eval_stage)
         self.test_split = test_split
         self.shuffle = shuffle
         self.train_collator = Collator(pad_id=ids.eos, latent_id=ids.latent)

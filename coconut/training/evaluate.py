@@ -5,7 +5,10 @@ It rebuilds the run from its ``config.yaml`` (method, data, tokenizer), loads th
 as validation during training (:mod:`coconut.training.scoring`) through Lightning's
 ``Trainer.test``. The output JSON holds exact-match accuracy, mean generated tokens
 (latent thoughts counted), forward passes, seconds per example and every prediction, and
-names the evaluated file with the SHA-256 of its content.
+names the evaluated file with the SHA-256 of its content. The stage is asked of the
+run's :class:`~coconut.training.curriculum.CurriculumCallback`
+(:meth:`~coconut.training.curriculum.CurriculumCallback.requested_eval_stage`): ``stage=``,
+the stage of ``latents=`` thoughts, or the stage of the run's own final evaluation.
 
 ``split_path=<file>`` evaluates any file in the ``{question, steps, answer}`` schema from
 the run's task (e.g. the published ProsQA split) with the run's tokenizer and stage.
@@ -45,6 +48,7 @@ from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import LAST
 from coconut.training.config import method_config
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
@@ -73,15 +77,19 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
     run_cfg = OmegaConf.load(config_path)
     _check_split(cfg, run_cfg)
-    method = method_config(run_cfg)
-    stage = _stage(cfg, method, run_dir)  # before any loading: a bad stage fails at once
+    curriculum = CurriculumCallback(method_config(run_cfg))
+    stage = curriculum.requested_eval_stage(  # before any loading: a bad stage fails at once
+        stage=cfg.stage, latents=cfg.get("latents"), recorded=_recorded_stage(run_dir)
+    )
+    curriculum.force_eval_stage(stage)
     with log_to_file(run_dir / "eval" / "eval.log"):
-        return _evaluate(cfg, run_cfg, run_dir, method, stage)
+        return _evaluate(cfg, run_cfg, run_dir, curriculum, stage)
 
 
 def _evaluate(
-    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, method: Any, stage: int
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, curriculum: CurriculumCallback, stage: int
 ) -> dict[str, Any]:
+    method = curriculum.method
     L.seed_everything(cfg.seed)
     source = _source(cfg, run_cfg)
     records = _records(cfg, run_cfg, run_dir)  # before the model: a bad file fails at once
@@ -99,21 +107,15 @@ def _evaluate(
     datamodule = CurriculumDataModule(
         {cfg.split: examples},
         {cfg.split: answers},
-        method,
+        curriculum,
         ids,
         batch_size=1,
         eval_batch_size=cfg.batch_size or run_cfg.data.eval_batch_size,
         seed=cfg.seed,
-        eval_stage=stage,
         test_split=cfg.split,
     )
     module = CoconutLitModule(
-        model,
-        tokenizer,
-        method,
-        optimizer=_no_optimizer,
-        max_new_tokens=max_new,
-        latent_steps=getattr(method, "latent_steps", None),
+        model, tokenizer, method, optimizer=_no_optimizer, max_new_tokens=max_new
     )
     module.keep_predictions = True
     trainer = hydra.utils.instantiate(cfg.trainer, use_distributed_sampler=False)
@@ -302,39 +304,12 @@ def _source(cfg: DictConfig, run_cfg: DictConfig) -> str:
     return str(cfg.split_path or run_cfg.data.splits[cfg.split])
 
 
-def _stage(cfg: DictConfig, method, run_dir: Path) -> int:
-    """The stage of the prompts: ``stage``, or ``latents`` / c_thought, or the run's."""
-    last = method.final_stage
-    latents = cfg.get("latents")
-    if latents is not None and cfg.stage is not None:
-        raise ValueError("stage and latents: give one of them, not both")
-    if latents is not None:
-        per_stage = int(getattr(method, "c_thought", 1))
-        if not isinstance(latents, int) or latents < 0 or latents % per_stage:
-            raise ValueError(
-                f"latents: must be a multiple of method.c_thought={per_stage} (>= 0), "
-                f"got {latents!r}"
-            )
-        stage = latents // per_stage
-        if stage > last:
-            raise ValueError(
-                f"latents={latents}: the run trains at most {last * per_stage} latent "
-                f"thoughts (stage {last})"
-            )
-        return stage
-    if cfg.stage is not None:
-        if not isinstance(cfg.stage, int) or cfg.stage < 0:
-            raise ValueError(f"stage: must be an int >= 0, got {cfg.stage!r}")
-        if cfg.stage > last:
-            raise ValueError(
-                f"stage={cfg.stage}: past the run's last stage ({last}; the stages it trained "
-                f"are {list(method.stages())})"
-            )
-        return int(cfg.stage)
+def _recorded_stage(run_dir: Path) -> int | None:
+    """The stage of the run's own final evaluation (``results.json``), if it has one."""
     results = run_dir / "results.json"
-    if results.is_file():
-        return int(json.loads(results.read_text())["eval_stage"])
-    return method.final_stage
+    if not results.is_file():
+        return None
+    return json.loads(results.read_text()).get("eval_stage")
 
 
 def main() -> None:

@@ -39,8 +39,9 @@ class CoconutLitModule(L.LightningModule):
         scheduler: ``transformers.get_scheduler`` name (``"constant"`` for none).
         warmup_steps: warm-up optimizer steps of the schedule.
         max_new_tokens: generation budget per evaluated example.
-        latent_steps: let the model open latent spans of this many thoughts while it
-            generates (memory_latent); None for plain decoding.
+
+    Generation lets the model open latent spans of ``method.latent_steps`` thoughts
+    (memory_latent; ``None`` for plain decoding).
     """
 
     def __init__(
@@ -53,7 +54,6 @@ class CoconutLitModule(L.LightningModule):
         scheduler: str = "constant",
         warmup_steps: int = 0,
         max_new_tokens: int = 64,
-        latent_steps: int | None = None,
     ) -> None:
         super().__init__()
         self.model = model
@@ -63,7 +63,6 @@ class CoconutLitModule(L.LightningModule):
         self.scheduler_name = scheduler
         self.warmup_steps = warmup_steps
         self.max_new_tokens = max_new_tokens
-        self.latent_steps = latent_steps
         self.keep_predictions = False
         self.predictions: list[dict[str, Any]] = []
         self._tally = EvalTally()
@@ -124,7 +123,7 @@ class CoconutLitModule(L.LightningModule):
     def _eval_step(self, batch: dict[str, Any]) -> None:
         with self._full_parameters():
             scored = score_batch(
-                self.model, batch, self.tokenizer, self.max_new_tokens, self.latent_steps
+                self.model, batch, self.tokenizer, self.max_new_tokens, self.method.latent_steps
             )
         self._tally.add(scored.tally)
         if self.keep_predictions:

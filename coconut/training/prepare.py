@@ -27,7 +27,6 @@ from coconut.curriculum import (
     TokenizedExample,
     build_prompt,
     build_sequence,
-    schedule_stages,
     tokenize_example,
 )
 from coconut.curriculum.examples import tokenize_batch
@@ -150,7 +149,7 @@ def check_context(
         ValueError: naming the split and example that the method cannot lay out (e.g.
             steps without memory/reason kinds for memory_reason).
     """
-    stages = schedule_stages(method)
+    stages = method.stages()
     for split, examples in splits.items():
         for i, ex in enumerate(examples):
             try:

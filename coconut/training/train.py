@@ -31,7 +31,6 @@ from transformers import PreTrainedTokenizerBase
 from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.curriculum import TokenIds, TokenizedExample
 from coconut.methods import Method
-from coconut.methods.common import StepCurriculum
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.checkpointing import (
@@ -220,19 +219,17 @@ def _lightning_parts(
         scheduler=cfg.scheduler.name,
         warmup_steps=cfg.scheduler.warmup_steps,
         max_new_tokens=cfg.eval.max_new_tokens,
-        latent_steps=getattr(method, "latent_steps", None),
     )
     curriculum = CurriculumCallback(method, eval_stage=cfg.eval.stage)
     datamodule = CurriculumDataModule(
         inputs.splits,
         inputs.answers,
-        method,
+        curriculum,
         inputs.ids,
         batch_size=cfg.data.batch_size,
         eval_batch_size=cfg.data.eval_batch_size,
         seed=cfg.seed,
         num_workers=cfg.data.num_workers,
-        curriculum=curriculum,
         shuffle=inputs.shuffle,
     )
     return module, curriculum, datamodule
@@ -364,17 +361,18 @@ def warn_short_curriculum(method: Method, train: list[TokenizedExample]) -> bool
     The paper gives its step-replacing methods as many stages as the longest chain has
     steps (6 for ProsQA's 3-6); with fewer, the final stage keeps the rest as text.
     """
-    if not isinstance(method, StepCurriculum) or not train:
+    replaced = method.max_replaced_steps
+    if replaced is None or not train:
         return False
     longest = max(len(example.steps) for example in train)
-    if method.max_latent_stage >= longest:
+    if replaced >= longest:
         return False
     log.warning(
         "method.max_latent_stage=%d but training examples have up to %d steps: at the final "
         "stage those keep %d step(s) in language (the paper uses as many stages as steps)",
-        method.max_latent_stage,
+        replaced,
         longest,
-        longest - method.max_latent_stage,
+        longest - replaced,
     )
     return True
 

@@ -21,19 +21,15 @@ from typing import Any
 import pytest
 
 from coconut.curriculum import (
-    METHODS,
     TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
     example_rng,
     max_sequence_length,
-    sample_stage,
-    schedule_stages,
-    stage_changed,
-    stage_for_epoch,
 )
 from coconut.curriculum import build_method as _make_method
+from coconut.methods import TABLE1_METHODS
 
 GOLDEN = Path(__file__).with_name("golden_layouts.json")
 IDS = TokenIds(start_latent=90, latent=91, end_latent=92, pause=93, eos=99)
@@ -103,15 +99,15 @@ def snapshot(name: str, config: dict[str, Any]) -> dict[str, Any]:
             )
     epochs = range(16)
     mixed = [
-        [sample_stage(ex, stage_for_epoch(e, method), method, example_rng(3, e, i))
+        [method.sample_stage(ex, method.stage_for_epoch(e), example_rng(3, e, i))
          for i, ex in enumerate(examples)]
         for e in range(4)
     ]  # fmt: skip
     return {
         "layouts": layouts,
-        "stage_for_epoch": [stage_for_epoch(e, method) for e in epochs],
-        "stage_changed": [stage_changed(e, method) for e in epochs],
-        "schedule_stages": list(schedule_stages(method)),
+        "stage_for_epoch": [method.stage_for_epoch(e) for e in epochs],
+        "stage_changed": [method.stage_changed(e) for e in epochs],
+        "schedule_stages": list(method.stages()),
         "sampled_stages": mixed,
         "max_sequence_length": max_sequence_length(examples, method, IDS),
         "uses_latents": method.uses_latents,
@@ -125,12 +121,12 @@ def _key(name: str, index: int) -> str:
 def _all_snapshots() -> dict[str, Any]:
     return {
         _key(name, i): snapshot(name, config)
-        for name in METHODS
+        for name in TABLE1_METHODS
         for i, config in enumerate(CONFIGS)
     }
 
 
-CASES = [(name, i) for name in METHODS for i in range(len(CONFIGS))]
+CASES = [(name, i) for name in TABLE1_METHODS for i in range(len(CONFIGS))]
 
 
 @pytest.fixture(scope="module")

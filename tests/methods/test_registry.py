@@ -118,6 +118,28 @@ def test_properties(name, uses_latents, num_stages, final_stage):
     assert method.final_stage == final_stage == method.stages()[-1]
 
 
+@pytest.mark.parametrize(
+    ("name", "latents_per_stage", "latent_steps", "max_replaced_steps"),
+    [
+        ("cot", 1, None, None),
+        ("no_cot", 1, None, None),
+        ("pause_token", 2, None, None),
+        ("no_curriculum", 2, None, None),
+        ("coconut", 2, None, 3),
+        ("pause_as_thought", 2, None, 3),
+        ("no_thought", 1, None, 3),
+        ("icot", 1, None, 3),
+        ("memory_latent", 2, 2, 3),
+        ("memory_reason", 1, None, None),
+    ],
+)
+def test_what_training_asks_of_a_method(name, latents_per_stage, latent_steps, max_replaced_steps):
+    method = build_method(name=name, max_latent_stage=3, c_thought=2)
+    assert method.latents_per_stage == latents_per_stage
+    assert method.latent_steps == latent_steps
+    assert method.max_replaced_steps == max_replaced_steps
+
+
 def test_ignored_fields_lists_settings_the_method_does_not_read():
     config = {"c_thought": 2, "pad_latent_to_max": True, "uniform_prob": 0.1}
     cot = {"name": "cot", **config}

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from coconut.methods import build_method
-from coconut.training.curriculum import CurriculumCallback
+from coconut.training.curriculum import CurriculumCallback, check_eval_stage
 
 COCONUT = {"name": "coconut", "max_latent_stage": 2, "epochs_per_stage": 2}
 
@@ -99,3 +99,30 @@ def test_checkpoints_record_method_and_stage():
     checkpoint: dict = {}
     CurriculumCallback(build_method(COCONUT)).on_save_checkpoint(_Trainer(5), _Module(), checkpoint)
     assert checkpoint["curriculum"] == {"method": "coconut", "stage": 2}
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, "2"])
+def test_one_check_of_a_forced_eval_stage(value):
+    assert check_eval_stage(None) is None and check_eval_stage(3) == 3
+    with pytest.raises(ValueError, match=r"^eval\.stage: must be an int >= 0"):
+        check_eval_stage(value)
+    with pytest.raises(ValueError, match=r"^stage: must be an int >= 0"):
+        check_eval_stage(value, "stage")
+
+
+def test_requested_eval_stage_of_a_finished_run():
+    curriculum = CurriculumCallback(build_method({**COCONUT, "c_thought": 2}))
+    assert curriculum.requested_eval_stage() == 3  # no results.json: the final stage
+    assert curriculum.requested_eval_stage(recorded=1) == 1
+    assert curriculum.requested_eval_stage(stage=2, recorded=1) == 2
+    assert curriculum.requested_eval_stage(latents=4, recorded=1) == 2  # c_thought 2
+    for kwargs, error in [
+        ({"stage": 1, "latents": 2}, "give one of them, not both"),
+        ({"stage": 4}, r"stage=4: past the run's last stage \(3"),
+        ({"stage": -1}, "stage: must be an int >= 0"),
+        ({"latents": 3}, "multiple of method.c_thought=2"),
+        ({"latents": 8}, "latents=8: the run trains at most 6 latent thoughts"),
+    ]:
+        with pytest.raises(ValueError, match=error):
+            curriculum.requested_eval_stage(**kwargs)
+    assert CurriculumCallback(build_method(name="cot")).requested_eval_stage(latents=0) == 0

@@ -12,9 +12,9 @@ from coconut.curriculum import (
     build_method,
     build_prompt,
     build_sequence,
-    stage_for_epoch,
     tokenize_example,
 )
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 
 
@@ -32,7 +32,7 @@ def _module(setup, method, *, epoch=0, rank=0, world=1, batch=4):
     dm = CurriculumDataModule(
         {"train": examples, "val": examples[:5]},
         {"val": [r["answer"] for r in records[:5]]},
-        method, ids, batch_size=batch, eval_batch_size=2, seed=7,
+        CurriculumCallback(method), ids, batch_size=batch, eval_batch_size=2, seed=7,
     )  # fmt: skip
     dm.trainer = SimpleNamespace(current_epoch=epoch, global_rank=rank, world_size=world)
     return dm
@@ -44,7 +44,7 @@ def test_train_batches_hold_the_stage_layouts_of_the_epoch(setup, epoch):
     method = build_method(name="coconut", max_latent_stage=2, epochs_per_stage=1)
     loader = _module(setup, method, epoch=epoch).train_dataloader()
     order = list(loader.sampler)
-    stage = stage_for_epoch(epoch, method)
+    stage = method.stage_for_epoch(epoch)
     collate = Collator(pad_id=ids.eos, latent_id=ids.latent)
     batches = list(loader)
     assert len(batches) == 3

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coconut.compare import ROW_NAMES
+from coconut.methods import row_name
 
 SCRIPT = Path(__file__).resolve().parents[2] / "experiments" / "replicate_table1.py"
 
@@ -24,7 +24,8 @@ def test_dry_run_lists_every_row_of_both_datasets(script, capsys):
     assert script.main(["--dry-run", "--models", "gpt2_scratch", "gpt2"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 * 8 * 2
-    assert "coconut-train experiment=prosqa_no_thought model=gpt2 seed=0" in lines[-1]
+    # the last row of the paper's Table 1 (TABLE1_METHODS is in its row order)
+    assert "coconut-train experiment=prosqa_pause_as_thought model=gpt2 seed=0" in lines[-1]
 
 
 @pytest.mark.slow
@@ -36,7 +37,7 @@ def test_tiny_sweep_trains_and_tabulates(script, tmp_path):
     table = (tmp_path / "table" / "table.md").read_text().splitlines()
     assert table[0].startswith("| Method | Model | prontoqa_tiny Acc. (%) | prontoqa_tiny # Tokens")
     rows = {line.split(" | ")[0].strip("| "): line for line in table[2:] if line.startswith("|")}
-    assert set(rows) == {ROW_NAMES[m] for m in script.METHODS}
+    assert set(rows) == {row_name(m) for m in script.TABLE1_METHODS}
     for done in ("CoT", "Coconut"):
         acc, tokens = rows[done].strip(" |").split(" | ")[2:4]
         assert 0.0 <= float(acc) <= 100.0 and float(tokens) > 0

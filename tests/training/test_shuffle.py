@@ -9,6 +9,7 @@ import pytest
 
 from coconut.curriculum import TokenIds, build_method, tokenize_example
 from coconut.data.symbolic import generate_prosqa_symbolic
+from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.shuffle import FactShuffle
 from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
@@ -28,7 +29,7 @@ def _epoch_rows(data, epoch: int, shuffle: bool) -> list[list[int]]:
     ids = TokenIds.from_tokenizer(tokenizer)
     fact_shuffle = FactShuffle([r["question"] for r in records], tokenizer, "train.json")
     dm = CurriculumDataModule(
-        {"train": examples}, {}, build_method(name="cot"), ids,
+        {"train": examples}, {}, CurriculumCallback(build_method(name="cot")), ids,
         batch_size=2, eval_batch_size=2, seed=3, shuffle=fact_shuffle if shuffle else None,
     )  # fmt: skip
     dm.trainer = SimpleNamespace(current_epoch=epoch, global_rank=0, world_size=1)
