@@ -1,7 +1,7 @@
 """Tokenized examples: a record as token ids, in the training text format.
 
 A record ``{"question": str, "steps": list[str], "answer": str}`` becomes a
-:class:`TokenizedExample` in the training text format of
+:class:`~coconut.data.tokenized.TokenizedExample` in the training text format of
 :mod:`coconut.curriculum.text_format` (question and steps end with a newline, the answer
 reads ``"### " + answer``), followed by the eos token. Records are checked by
 :func:`coconut.data.schema.check_record`.
@@ -10,30 +10,14 @@ reads ``"### " + answer``), followed by the eos token. Records are checked by
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from transformers import PreTrainedTokenizerBase
 
 from coconut.curriculum.text_format import record_texts
 from coconut.data.schema import check_record
+from coconut.data.tokenized import TokenizedExample
 
-
-@dataclass(frozen=True)
-class TokenizedExample:
-    """One example as token ids.
-
-    Attributes:
-        question: ids of ``question + "\\n"``.
-        steps: ids of ``step + "\\n"`` for each reasoning step.
-        answer: ids of ``"### " + answer`` followed by eos.
-        step_kinds: ``"memory"`` / ``"reason"`` per step, when the record carries them
-            (the memory/reason methods need them).
-    """
-
-    question: list[int]
-    steps: list[list[int]]
-    answer: list[int]
-    step_kinds: tuple[str, ...] | None = None
+__all__ = ["TokenizedExample", "tokenize_batch", "tokenize_example"]
 
 
 def tokenize_example(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from coconut.methods.fields import check_field, flag
 
 if TYPE_CHECKING:
-    from coconut.curriculum.examples import TokenizedExample
+    from coconut.data.tokenized import TokenizedExample
     from coconut.model.tokens import TokenIds
 
 

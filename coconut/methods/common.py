@@ -21,7 +21,7 @@ from coconut.methods import fields
 from coconut.methods.base import Method, check_epoch
 
 if TYPE_CHECKING:
-    from coconut.curriculum.examples import TokenizedExample
+    from coconut.data.tokenized import TokenizedExample
     from coconut.model.tokens import TokenIds
 
 

@@ -9,7 +9,7 @@ from coconut.methods.base import Layout, Method
 from coconut.methods.registry import register
 
 if TYPE_CHECKING:
-    from coconut.curriculum.examples import TokenizedExample
+    from coconut.data.tokenized import TokenizedExample
     from coconut.model.tokens import TokenIds
 
 

@@ -10,7 +10,7 @@ from coconut.methods.common import StageMixing, StepCurriculum, marked
 from coconut.methods.registry import register
 
 if TYPE_CHECKING:
-    from coconut.curriculum.examples import TokenizedExample
+    from coconut.data.tokenized import TokenizedExample
     from coconut.model.tokens import TokenIds
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coconut.curriculum.examples import TokenizedExample
+    from coconut.data.tokenized import TokenizedExample
     from coconut.model.tokens import TokenIds
 
 PLACEMENTS = ("before", "after")

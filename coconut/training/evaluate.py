@@ -310,14 +310,3 @@ def _recorded_stage(run_dir: Path) -> int | None:
     if not results.is_file():
         return None
     return json.loads(results.read_text()).get("eval_stage")
-
-
-def main() -> None:
-    """``python -m coconut.training.evaluate``: the ``coconut-eval`` console script."""
-    from coconut.training.cli import eval_main
-
-    eval_main()
-
-
-if __name__ == "__main__":
-    main()

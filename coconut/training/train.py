@@ -504,14 +504,4 @@ def _summary(results: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def main() -> None:
-    """``python -m coconut.training.train``: the ``coconut-train`` console script."""
-    from coconut.training.cli import train_main
-
-    train_main()
-
-
-if __name__ == "__main__":
-    main()
-
-__all__ = ["CONFIG_DIR", "main", "train"]
+__all__ = ["CONFIG_DIR", "train"]

@@ -70,7 +70,7 @@ def test_a_run_on_a_locked_directory_fails_before_any_work(tiny_cfg, tmp_path):
 @pytest.mark.slow
 def test_two_identical_commands_at_once_one_trains_one_stops(tmp_path, toy_data_dir, tiny_args):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "coconut.training.train",
+    cmd = [sys.executable, "-m", "coconut.training", "train",
            *tiny_args(toy_data_dir, tmp_path / "run"), "trainer.max_epochs=500"]  # fmt: skip
     first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
