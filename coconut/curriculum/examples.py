@@ -14,14 +14,14 @@ from collections.abc import Mapping, Sequence
 from transformers import PreTrainedTokenizerBase
 
 from coconut.curriculum.text_format import record_texts
-from coconut.data.schema import check_record
+from coconut.data.schema import Record, check_record
 from coconut.data.tokenized import TokenizedExample
 
 __all__ = ["TokenizedExample", "tokenize_batch", "tokenize_example"]
 
 
 def tokenize_example(
-    record: Mapping,
+    record: Record,
     tokenizer: PreTrainedTokenizerBase,
     *,
     index: int | None = None,

@@ -13,16 +13,18 @@ from coconut.data.prontoqa import ProntoQAConfig, generate_prontoqa
 from coconut.data.prontoqa_raw import load_prontoqa_raw
 from coconut.data.prosqa import ProsQAConfig, generate_prosqa
 from coconut.data.prosqa_verify import verify_prosqa
-from coconut.data.schema import DataValidationError, Problem
+from coconut.data.schema import DataValidationError, GraphRecord, Problem, Record
 from coconut.data.splits import generate_splits
 from coconut.data.stats import example_stats
 from coconut.data.validation import validate_examples
 
 __all__ = [
     "DataValidationError",
+    "GraphRecord",
     "Problem",
     "ProntoQAConfig",
     "ProsQAConfig",
+    "Record",
     "example_stats",
     "generate_prontoqa",
     "generate_prosqa",

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coconut.data.schema import GRAPH_FIELDS
+from coconut.data.schema import GRAPH_FIELDS, GraphRecord
 
 FRONTIER_DEFINITIONS = ("walk", "distance")
 """The two frontiers after ``k`` hops, by name (:meth:`ReasoningGraph.frontier`)."""
@@ -94,7 +94,7 @@ class ReasoningGraph:
     @classmethod
     def from_record(
         cls,
-        record: Mapping[str, Any],
+        record: GraphRecord | Mapping[str, Any],
         *,
         index: int | None = None,
         source: str | None = None,

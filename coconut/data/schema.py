@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from datasets import Features, List, Value
 
@@ -44,6 +44,32 @@ GRAPH_FEATURES = Features(
         "neg_target": Value("int64"),
     }
 )
+
+
+
+class _Texts(TypedDict):
+    question: str
+    steps: list[str]
+    answer: str
+
+
+class Record(_Texts, total=False):
+    """One example as every reader sees it once :func:`check_record` (or
+    :func:`coconut.data.io.load_examples`, through the ``datasets`` features above) has
+    passed it; ``step_kinds`` is optional."""
+
+    step_kinds: list[str]
+
+
+class GraphRecord(Record):
+    """A ProsQA example with its graph fields (published, generated or symbolic)."""
+
+    idx_to_symbol: list[str]
+    edges: list[list[int]]
+    root: int
+    target: int
+    neg_target: int
+
 
 FieldProblem = tuple[str | None, str]
 """A problem inside one record: (field or None for the whole record, message)."""
