@@ -4,8 +4,8 @@ The package is layered; a part imports only from the parts listed above it
 (``tests/test_layers.py`` checks this, and that no modules import each other in a
 circle):
 
-- ``coconut.atomic``, ``coconut.console``, ``coconut.logfile``: atomic writes, console
-  errors and exit codes, log files;
+- ``coconut.atomic``, ``coconut.console``, ``coconut.logfile``, ``coconut.rundir``:
+  atomic writes, console errors and exit codes, log files, the files of a run directory;
 - ``coconut.plotting`` (the one figure convention), ``coconut.model`` (the Coconut wrapper
   around a Hugging Face causal LM: latent feedback, generation, saving; no Lightning, no
   datasets) and ``coconut.data`` (record schema, generators, loaders, verifiers, the

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from coconut.atomic import atomic_write_text
 from coconut.compare.plots import plot_acc_vs_tokens
-from coconut.compare.runs import UNREADABLE, CompareError, RunRecord, Unreadable, collect_runs
+from coconut.compare.records import UNREADABLE, CompareError, RunRecord, Unreadable
+from coconut.compare.runs import collect_runs
 from coconut.compare.table import (
     STD_NOTE,
     aggregate,

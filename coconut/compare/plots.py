@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from coconut.compare.runs import RunRecord
+from coconut.compare.records import RunRecord
 from coconut.compare.table import Cell
 from coconut.methods import row_name
 from coconut.plotting import figure, palette, save

@@ -16,7 +16,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coconut.compare.runs import DUPLICATE, SAME_NAME, UNREADABLE, RunRecord, Unreadable
+from coconut.compare.records import DUPLICATE, SAME_NAME, UNREADABLE, RunRecord, Unreadable
 from coconut.methods import TABLE1_METHODS, row_name
 
 

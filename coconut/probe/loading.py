@@ -16,6 +16,7 @@ from omegaconf import OmegaConf
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from coconut.model import Coconut
+from coconut.rundir import RunDir
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,10 @@ def resolve_model_dir(path: str | Path) -> tuple[Path, Path | None]:
     if not path.exists():
         raise NotACoconutModelError(f"{path}: no such file or directory")
     if (path / MARKER_FILE).is_file():
-        run_dir = path.parent if (path.parent / "config.yaml").is_file() else None
+        run_dir = path.parent if RunDir(path.parent).is_run() else None
         return path, run_dir
-    if (path / "model" / MARKER_FILE).is_file():
-        return path / "model", path
+    if (RunDir(path).model / MARKER_FILE).is_file():
+        return RunDir(path).model, path
     raise NotACoconutModelError(
         f"{path}: not a Coconut model: expected {MARKER_FILE} (a Coconut.save_pretrained "
         f"directory) or model/{MARKER_FILE} (a coconut-train run directory)"
@@ -101,13 +102,13 @@ def load_for_probing(path: str | Path, device: str | torch.device = "cpu") -> Pr
 
 def read_run_config(run_dir: Path | None) -> dict[str, Any] | None:
     """The run's ``config.yaml`` as a dict (``None`` without a run)."""
-    if run_dir is None or not (run_dir / "config.yaml").is_file():
+    if run_dir is None or not RunDir(run_dir).is_run():
         return None
-    return OmegaConf.to_container(OmegaConf.load(run_dir / "config.yaml"), resolve=False)
+    return OmegaConf.to_container(RunDir(run_dir).read_config(), resolve=False)
 
 
 def _load_tokenizer(weights: Path, run_dir: Path | None) -> PreTrainedTokenizerBase:
-    candidates = [weights] + ([run_dir / "tokenizer"] if run_dir is not None else [])
+    candidates = [weights] + ([RunDir(run_dir).tokenizer] if run_dir is not None else [])
     for candidate in candidates:
         if (candidate / "tokenizer.json").is_file() or (
             candidate / "tokenizer_config.json"

@@ -30,6 +30,7 @@ from coconut.console import run_reporting_errors
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
+from coconut.rundir import RunDir
 from coconut.search.astar import astar_search
 from coconut.search.baselines import beam_search, best_of_n, greedy
 from coconut.search.config import SearchConfig, SearchConfigError
@@ -122,9 +123,10 @@ def _search(cfg, search_cfg, needs_value, split_file, records, run_dir) -> dict[
         "split_file": str(split_file),
         cfg.split: dict(outcome["metrics"]),
     }
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
-    atomic_write_json(run_dir / "predictions.json", outcome["predictions"])
-    atomic_write_json(run_dir / "results.json", results)
+    run = RunDir(run_dir)
+    atomic_write_text(run.config, OmegaConf.to_yaml(cfg, resolve=True))
+    atomic_write_json(run.predictions, outcome["predictions"])
+    atomic_write_json(run.results, results)
     metrics = outcome["metrics"]
     log.info(
         "%s: acc %.3f, %.1f policy tokens, %.3f s per example -> %s",
@@ -132,7 +134,7 @@ def _search(cfg, search_cfg, needs_value, split_file, records, run_dir) -> dict[
         metrics["acc"],
         metrics["gen_tokens"],
         metrics["sec_per_example"],
-        run_dir / "results.json",
+        run.results,
     )
     return results
 

@@ -30,6 +30,7 @@ from coconut.console import run_reporting_errors
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
+from coconut.rundir import RunDir
 from coconut.search.cli import make_problems
 from coconut.search.counters import ComputeCounter
 from coconut.search.labeller import Label, RolloutLabeller
@@ -83,7 +84,7 @@ def _train(cfg: DictConfig, run_dir: Path, data_file: str) -> dict[str, Any]:
     val = [x for x in labels if x.index in val_ids] or train
     pad = tokenizer.eos_token_id
     module = QValueLitModule(
-        QValueModel.from_policy(Path(cfg.policy) / "model"), hydra.utils.instantiate(cfg.optimizer)
+        QValueModel.from_policy(RunDir(cfg.policy).model), hydra.utils.instantiate(cfg.optimizer)
     )
     trainer = hydra.utils.instantiate(
         cfg.trainer, default_root_dir=str(run_dir), logger=CSVLogger(str(run_dir), name="logs")
@@ -111,10 +112,11 @@ def _train(cfg: DictConfig, run_dir: Path, data_file: str) -> dict[str, Any]:
         "val": {k.split("/", 1)[1]: float(v) for k, v in metrics[0].items()},
         "train_seconds": time.perf_counter() - start,
     }
-    module.model.save_pretrained(run_dir / "model", tokenizer)
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
-    atomic_write_json(run_dir / "results.json", results)
-    log.info("Q-value model in %s: val %s", run_dir / "model", results["val"])
+    run = RunDir(run_dir)
+    module.model.save_pretrained(run.model, tokenizer)
+    atomic_write_text(run.config, OmegaConf.to_yaml(cfg, resolve=True))
+    atomic_write_json(run.results, results)
+    log.info("Q-value model in %s: val %s", run.model, results["val"])
     return results
 
 

@@ -22,6 +22,7 @@ from transformers import AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 from coconut.console import UsageError
 from coconut.model import Coconut
 from coconut.model.serialization import CONFIG_NAME
+from coconut.rundir import RunDir
 from coconut.search.value_model import CONFIG_FILE as QVALUE_CONFIG
 from coconut.search.value_model import HEAD_FILE, QValueModel
 
@@ -29,8 +30,6 @@ log = logging.getLogger(__name__)
 
 WEIGHTS = ("model.safetensors", HEAD_FILE)
 """Files whose content names a run that has no run id."""
-IDENTITY_NAME = "identity.json"
-"""Where ``coconut-train`` records a run's id (:mod:`coconut.training.identity`)."""
 
 
 def check_run_dir(cfg: DictConfig, key: str, usage: str) -> Path:
@@ -47,13 +46,14 @@ def check_run_dir(cfg: DictConfig, key: str, usage: str) -> Path:
     """
     if OmegaConf.is_missing(cfg, key) or cfg.get(key) in (None, ""):
         raise UsageError(f"{key}: missing. Usage: {usage}")
-    run_dir = Path(str(cfg[key]))
+    run = RunDir(str(cfg[key]))
+    run_dir = run.path
     if not run_dir.is_dir():
         raise FileNotFoundError(f"{key}={run_dir}: no such directory")
     if key == "policy":
-        needed = [run_dir / "config.yaml", run_dir / "model" / CONFIG_NAME]
+        needed = [run.config, run.model / CONFIG_NAME]
     else:
-        needed = [run_dir / "model" / QVALUE_CONFIG]
+        needed = [run.model / QVALUE_CONFIG]
     for path in needed:
         if not path.exists():
             raise FileNotFoundError(f"{key}={run_dir}: {path} does not exist (not a finished run)")
@@ -67,16 +67,15 @@ def run_id_of(run_dir: str | Path) -> str:
     Raises:
         FileNotFoundError: if the run has neither a run id nor weights.
     """
-    run_dir = Path(run_dir)
-    for name in (IDENTITY_NAME, "results.json"):
-        path = run_dir / name
+    run = RunDir(run_dir)
+    for path in (run.identity, run.results):
         if path.is_file():
             run_id = json.loads(path.read_text(encoding="utf-8")).get("run_id")
             if run_id:
                 return str(run_id)
     for name in WEIGHTS:
-        if (run_dir / "model" / name).is_file():
-            digest = hashlib.sha256((run_dir / "model" / name).read_bytes()).hexdigest()
+        if (run.model / name).is_file():
+            digest = hashlib.sha256((run.model / name).read_bytes()).hexdigest()
             return "sha-" + digest[:12]
     raise FileNotFoundError(
         f"{run_dir}: no run id (identity.json, results.json) and no weights in model/; "
@@ -100,7 +99,7 @@ def load_policy(run_dir: str | Path) -> tuple[PreTrainedModel, PreTrainedTokeniz
         FileNotFoundError: naming the missing file when ``run_dir`` is not a finished run.
     """
     run_dir = Path(run_dir)
-    model_dir = run_dir / "model"
+    model_dir = RunDir(run_dir).model
     run_cfg = policy_config(run_dir)
     if not model_dir.exists():
         raise FileNotFoundError(
@@ -118,10 +117,12 @@ def policy_config(run_dir: str | Path) -> DictConfig:
     Raises:
         FileNotFoundError: if the run has none.
     """
-    config = Path(run_dir) / "config.yaml"
-    if not config.is_file():
-        raise FileNotFoundError(f"policy={run_dir}: {config} does not exist (not a finished run)")
-    return OmegaConf.load(config)
+    run = RunDir(run_dir)
+    if not run.is_run():
+        raise FileNotFoundError(
+            f"policy={run_dir}: {run.config} does not exist (not a finished run)"
+        )
+    return run.read_config()
 
 
 def load_value(run_dir: str | Path) -> QValueModel:
@@ -130,7 +131,7 @@ def load_value(run_dir: str | Path) -> QValueModel:
     Raises:
         FileNotFoundError: when ``run_dir`` holds no Q-value model.
     """
-    model_dir = Path(run_dir) / "model"
+    model_dir = RunDir(run_dir).model
     if not model_dir.is_dir():
         raise FileNotFoundError(f"value={run_dir}: {model_dir} does not exist")
     return QValueModel.from_pretrained(model_dir).eval()

@@ -1,6 +1,11 @@
 """Lightning and Hydra glue: staged training, evaluation, checkpoints and logging.
 
-- :mod:`~coconut.training.train`: ``train(cfg)`` and the ``coconut-train`` entry point;
+- :mod:`~coconut.training.train`: ``train(cfg)``, one training run end to end;
+- :mod:`~coconut.training.resume`: a finished run, a resumed run's checks, ``init_from``;
+- :mod:`~coconut.training.leftovers`: what a launch killed before training left behind;
+- :mod:`~coconut.training.run_inputs`: data, tokenizer, model and the Lightning parts;
+- :mod:`~coconut.training.trainer`: the ``Trainer`` with its callbacks and loggers;
+- :mod:`~coconut.training.results`: the final evaluation and ``results.json``;
 - :mod:`~coconut.training.evaluate`: ``coconut-eval``;
 - :mod:`~coconut.training.hydra_app`: the packaged configs (``pkg://coconut.conf``);
 - :mod:`~coconut.training.config`: checks on the Hydra config;

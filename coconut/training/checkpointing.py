@@ -35,11 +35,12 @@ from lightning.pytorch.callbacks import Checkpoint, ModelCheckpoint
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from coconut.atomic import atomic_torch_save
+from coconut.rundir import LAST_CHECKPOINT
 from coconut.training.curriculum import CurriculumCallback
 
 log = logging.getLogger(__name__)
 
-LAST = "last.ckpt"
+LAST = LAST_CHECKPOINT
 BEST_GLOB = "best-*.ckpt"
 
 

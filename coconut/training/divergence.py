@@ -17,8 +17,6 @@ from lightning.pytorch.callbacks import Callback
 
 from coconut.console import CoconutError
 
-FAILED_NAME = "failed.json"
-
 
 class DivergenceError(CoconutError, RuntimeError):
     """Training produced a non-finite loss."""

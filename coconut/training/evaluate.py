@@ -28,7 +28,6 @@ other's results.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 import hydra
 import lightning as L
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
@@ -46,7 +45,7 @@ from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
-from coconut.training.checkpointing import LAST
+from coconut.rundir import RunDir
 from coconut.training.config import method_config
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
@@ -67,22 +66,24 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         FileNotFoundError: if the run directory, its config or the weights are missing.
         ValueError: for a split the run does not have or a checkpoint that does not match.
     """
-    run_dir = Path(cfg.run_dir)
+    run = RunDir(cfg.run_dir)
+    run_dir = run.path
     if not run_dir.is_dir():
         raise FileNotFoundError(f"run_dir={run_dir}: no such directory")
-    config_path = run_dir / "config.yaml"
-    if not config_path.is_file():
-        raise FileNotFoundError(f"run_dir={run_dir}: no config.yaml (not a coconut-train run)")
+    if not run.is_run():
+        raise FileNotFoundError(
+            f"run_dir={run_dir}: no {run.config.name} (not a coconut-train run)"
+        )
     if cfg.split_path and not Path(cfg.split_path).is_file():
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
-    run_cfg = OmegaConf.load(config_path)
+    run_cfg = run.read_config()
     _check_split(cfg, run_cfg)
     curriculum = CurriculumCallback(method_config(run_cfg))
     stage = curriculum.requested_eval_stage(  # before any loading: a bad stage fails at once
         stage=cfg.stage, latents=cfg.get("latents"), recorded=_recorded_stage(run_dir)
     )
     curriculum.force_eval_stage(stage)
-    with log_to_file(run_dir / "eval" / "eval.log"):
+    with log_to_file(run.eval_log):
         return _evaluate(cfg, run_cfg, run_dir, curriculum, stage)
 
 
@@ -136,12 +137,19 @@ def _evaluate(
         "skipped": screen.summary(),
         "predictions": predictions,
     }
-    name = Path(cfg.split_path).stem if cfg.split_path else cfg.split
-    output = Path(cfg.output or default_output(run_dir, name, results["sha256"], stage))
     if trainer.is_global_zero:
-        atomic_write_json(output, results)
-        log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
+        _write_results(cfg, run_dir, results)
     return results
+
+
+def _write_results(cfg: DictConfig, run_dir: Path, results: dict[str, Any]) -> Path:
+    """Writes the results to ``cfg.output``, else to :func:`default_output`."""
+    name = Path(cfg.split_path).stem if cfg.split_path else cfg.split
+    stage = results["stage"]
+    output = Path(cfg.output or default_output(run_dir, name, results["sha256"], stage))
+    atomic_write_json(output, results)
+    log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
+    return output
 
 
 def _kept(screen: PromptScreen, count: int, skip_unfit: bool) -> list[int]:
@@ -159,7 +167,7 @@ def _kept(screen: PromptScreen, count: int, skip_unfit: bool) -> list[int]:
 def default_output(run_dir: Path, name: str, sha256: str, stage: int) -> Path:
     """``<run_dir>/eval/<name>-<sha256[:12]>-stage<stage>.json``: keyed by the file's
     name, its content and the stage, so that no other file's results replace it."""
-    return run_dir / "eval" / f"{name}-{sha256[:12]}-stage{stage}.json"
+    return RunDir(run_dir).eval_output(name, sha256, stage)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -239,10 +247,10 @@ def screen_prompts(
 
 def _warn_zero_best(cfg: DictConfig, run_dir: Path) -> None:
     """Runs trained before the fallback to the last weights exported a 0-accuracy 'best'."""
-    results = run_dir / "results.json"
-    if cfg.checkpoint != "model" or not results.is_file():
+    run = RunDir(run_dir)
+    if cfg.checkpoint != "model" or not run.is_finished():
         return
-    saved = json.loads(results.read_text())
+    saved = run.read_results()
     if saved.get("best_val_acc") == 0.0 and "val_acc_always_zero" not in saved:
         log.warning(
             "%s: val/acc was 0 at every final-stage epoch and model/ holds the first such "
@@ -258,9 +266,10 @@ def _no_optimizer(params: Any) -> None:
 def _load_model(
     cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, extra_tokens: tuple[str, ...]
 ) -> tuple[Coconut, Any]:
-    source = Path(run_dir / "model" if cfg.checkpoint == "model" else cfg.checkpoint)
+    run = RunDir(run_dir)
+    source = Path(run.model if cfg.checkpoint == "model" else cfg.checkpoint)
     if cfg.checkpoint == "last":
-        source = run_dir / "checkpoints" / LAST
+        source = run.last_checkpoint
     if not source.exists():
         raise FileNotFoundError(f"checkpoint={cfg.checkpoint}: {source} does not exist")
     if source.is_dir() and (source / "coconut.json").is_file():
@@ -306,7 +315,7 @@ def _source(cfg: DictConfig, run_cfg: DictConfig) -> str:
 
 def _recorded_stage(run_dir: Path) -> int | None:
     """The stage of the run's own final evaluation (``results.json``), if it has one."""
-    results = run_dir / "results.json"
-    if not results.is_file():
+    run = RunDir(run_dir)
+    if not run.is_finished():
         return None
-    return json.loads(results.read_text()).get("eval_stage")
+    return run.read_results().get("eval_stage")

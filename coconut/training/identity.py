@@ -24,11 +24,11 @@ from lightning.pytorch.callbacks import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json
+from coconut.rundir import RunDir
 from coconut.training.config import accumulate_grad_batches, world_size
 
 log = logging.getLogger(__name__)
 
-IDENTITY_NAME = "identity.json"
 CHECKPOINT_KEY = "coconut_identity"
 _DATA_KEYS = ("name", "sizes", "seeds", "generate", "batch_size")
 
@@ -85,7 +85,7 @@ def new_run_id() -> str:
 
 def read_identity(run_dir: str | Path) -> dict[str, Any] | None:
     """``<run_dir>/identity.json``, or ``None`` if the directory has none."""
-    path = Path(run_dir) / IDENTITY_NAME
+    path = RunDir(run_dir).identity
     if not path.is_file():
         return None
     try:
@@ -96,7 +96,7 @@ def read_identity(run_dir: str | Path) -> dict[str, Any] | None:
 
 def write_identity(run_dir: str | Path, identity: Mapping[str, Any]) -> Path:
     """Writes ``<run_dir>/identity.json`` atomically."""
-    return atomic_write_json(Path(run_dir) / IDENTITY_NAME, dict(identity))
+    return atomic_write_json(RunDir(run_dir).identity, dict(identity))
 
 
 def changed_keys(before: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:

@@ -16,34 +16,21 @@ generated data files stay: they do not change what the next launch trains.
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from coconut.training.checkpointing import LAST
-from coconut.training.identity import IDENTITY_NAME
-from coconut.training.models import TOKENIZER_DIR
+from coconut.rundir import FRESH_STATE, RunDir, remove_paths
 
 log = logging.getLogger(__name__)
 
-FRESH_STATE = (TOKENIZER_DIR, IDENTITY_NAME, "config.yaml")
-"""What a fresh launch writes into the run directory before its first checkpoint."""
+__all__ = ["FRESH_STATE", "clear_leftovers", "remove_fresh_state", "undo_on_failure"]
 
 
 def remove_fresh_state(run_dir: Path) -> list[str]:
-    """Deletes :data:`FRESH_STATE` from ``run_dir``; returns the names that were there."""
-    removed = []
-    for name in FRESH_STATE:
-        path = run_dir / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-        else:
-            continue
-        removed.append(name)
-    return removed
+    """Deletes :data:`~coconut.rundir.FRESH_STATE` from ``run_dir``; returns the names
+    that were there."""
+    return [path.name for path in remove_paths(RunDir(run_dir).fresh_state)]
 
 
 def clear_leftovers(run_dir: Path) -> list[str]:
@@ -65,7 +52,7 @@ def clear_leftovers(run_dir: Path) -> list[str]:
 
 @contextmanager
 def undo_on_failure(run_dir: Path, fresh: bool) -> Iterator[None]:
-    """Removes :data:`FRESH_STATE` if the block fails before ``last.ckpt`` exists.
+    """Removes :data:`~coconut.rundir.FRESH_STATE` if the block fails before ``last.ckpt`` exists.
 
     Args:
         run_dir: the run directory.
@@ -75,7 +62,7 @@ def undo_on_failure(run_dir: Path, fresh: bool) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        if fresh and not (run_dir / "checkpoints" / LAST).exists():
+        if fresh and not RunDir(run_dir).last_checkpoint.exists():
             removed = remove_fresh_state(run_dir)
             if removed:
                 log.info(

@@ -32,6 +32,7 @@ from transformers import (
 
 from coconut.model import Coconut, TokenIds, add_latent_tokens
 from coconut.model.adapters import AdapterConfig, apply_adapter
+from coconut.rundir import TOKENIZER_FILE, RunDir
 from coconut.training.checkpointing import (
     CheckpointMismatchError,
     check_weights_match,
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("hub", "scratch")
 TOKENIZER_KINDS = ("bpe", "word", "symbolic")
-TOKENIZER_DIR = "tokenizer"
 
 
 def build_tokenizer(
@@ -65,8 +65,9 @@ def build_tokenizer(
     _check_source(model_cfg)
     if model_cfg.source == "hub":
         return AutoTokenizer.from_pretrained(model_cfg.pretrained)
+    tokenizer_dir = RunDir(run_dir).tokenizer
     if init_from:
-        adopt_source_tokenizer(init_from, run_dir / TOKENIZER_DIR)
+        adopt_source_tokenizer(init_from, tokenizer_dir)
     kind = model_cfg.get("tokenizer", "bpe")
     if kind not in TOKENIZER_KINDS:
         raise ValueError(
@@ -74,11 +75,11 @@ def build_tokenizer(
             f"got {kind!r}"
         )
     if kind == "word":
-        return load_or_train_word_tokenizer(train_records, run_dir / TOKENIZER_DIR)
+        return load_or_train_word_tokenizer(train_records, tokenizer_dir)
     if kind == "symbolic":
-        return load_or_build_symbolic_tokenizer(train_records, run_dir / TOKENIZER_DIR)
+        return load_or_build_symbolic_tokenizer(train_records, tokenizer_dir)
     return load_or_train_tokenizer(
-        train_records, run_dir / TOKENIZER_DIR, vocab_size=model_cfg.tokenizer_vocab_size
+        train_records, tokenizer_dir, vocab_size=model_cfg.tokenizer_vocab_size
     )
 
 
@@ -90,10 +91,10 @@ def source_tokenizer_dir(source: str | Path) -> Path | None:
     """
     path = Path(source)
     candidates = (
-        [path, path / TOKENIZER_DIR] if path.is_dir() else [path.parent.parent / TOKENIZER_DIR]
+        [path, RunDir(path).tokenizer] if path.is_dir() else [RunDir(path.parent.parent).tokenizer]
     )
     for candidate in candidates:
-        if (candidate / "tokenizer.json").is_file():
+        if (candidate / TOKENIZER_FILE).is_file():
             return candidate
     return None
 
@@ -105,7 +106,7 @@ def adopt_source_tokenizer(source: str | Path, out_dir: Path) -> bool:
     own). Returns True if a tokenizer was copied; logs a warning when ``source`` has none
     beside it, since a tokenizer built anew need not number tokens as those weights do.
     """
-    if (out_dir / "tokenizer.json").is_file():
+    if (out_dir / TOKENIZER_FILE).is_file():
         return False
     found = source_tokenizer_dir(source)
     if found is None:

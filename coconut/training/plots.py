@@ -18,6 +18,7 @@ import lightning as L
 from lightning.pytorch.callbacks import Callback
 
 from coconut.plotting import figure, integer_ticks, save
+from coconut.rundir import RunDir
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def read_epoch_metrics(run_dir: str | Path) -> Series:
     are averaged over their epoch.
     """
     sums: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    files = sorted(Path(run_dir).glob("csv/version_*/metrics.csv"), key=_version)
+    files = sorted(RunDir(run_dir).csv.glob("version_*/metrics.csv"), key=_version)
     for path in files:
         seen: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
         with path.open(newline="") as handle:
@@ -86,7 +87,7 @@ def plot_run(run_dir: str | Path, stages: dict[int, int] | None = None) -> Path 
     top.set_title(Path(run_dir).name)
     fig.tight_layout()
     integer_ticks(bottom)
-    return save(fig, Path(run_dir) / "curves.png", dpi=100)
+    return save(fig, RunDir(run_dir).curves, dpi=100)
 
 
 def _shade_stages(axis, stages: dict[int, float]) -> None:
