@@ -27,7 +27,6 @@ other's results.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from coconut.rundir import RunDir
 from coconut.training.config import method_config
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.identity import file_sha256
 from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import ContextLengthError, tokenize_split
@@ -168,15 +168,6 @@ def default_output(run_dir: Path, name: str, sha256: str, stage: int) -> Path:
     """``<run_dir>/eval/<name>-<sha256[:12]>-stage<stage>.json``: keyed by the file's
     name, its content and the stage, so that no other file's results replace it."""
     return RunDir(run_dir).eval_output(name, sha256, stage)
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
