@@ -1,7 +1,7 @@
 """coconut: train and study language models that reason in a continuous latent space.
 
 The package is layered; a part imports only from the parts listed above it
-(``tests/test_layers.py`` checks this, and that no modules import each other in a
+(``tests/test_import_layers.py`` checks this, and that no modules import each other in a
 circle):
 
 - ``coconut.atomic``, ``coconut.console``, ``coconut.logfile``, ``coconut.rundir``:
