@@ -165,3 +165,16 @@ def symbolic_overrides(root: Path, sizes: tuple[int, int, int], *extra: str) -> 
 def symbolic_args():
     """:func:`symbolic_overrides`."""
     return symbolic_overrides
+
+
+@pytest.fixture(scope="session")
+def symbolic_examples():
+    """``(records, tokenizer, examples)``: 6 generated 10-node symbolic ProsQA records,
+    the symbolic tokenizer and the records tokenized."""
+    from coconut.curriculum import tokenize_example
+    from coconut.data.symbolic import generate_prosqa_symbolic
+    from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+
+    records = generate_prosqa_symbolic(6, seed=0, num_nodes=10, max_steps=4)
+    tokenizer = build_symbolic_tokenizer()
+    return records, tokenizer, [tokenize_example(r, tokenizer) for r in records]

@@ -178,16 +178,7 @@ class ReasoningGraph:
         """Shortest hop counts from ``source`` (the root by default); ``None`` if
         unreachable."""
         start = self.root if source is None else source
-        dist: list[int | None] = [None] * self.num_nodes
-        dist[start] = 0
-        queue = deque([start])
-        while queue:
-            node = queue.popleft()
-            for child in self.children[node]:
-                if dist[child] is None:
-                    dist[child] = dist[node] + 1
-                    queue.append(child)
-        return dist
+        return _hops([start], self.children, self.num_nodes)
 
     def distance_layers(self, source: int | None = None) -> list[list[int]]:
         """Layer ``k`` holds the nodes at shortest distance ``k`` from ``source`` (the
@@ -252,17 +243,8 @@ class ReasoningGraph:
     def heights(self) -> list[int | None]:
         """Each node's shortest distance to a leaf (a node without children); ``None``
         for a node from which no leaf can be reached (a cycle with no way out)."""
-        height: list[int | None] = [None] * self.num_nodes
-        queue = deque(i for i in range(self.num_nodes) if not self.children[i])
-        for leaf in queue:
-            height[leaf] = 0
-        while queue:  # breadth-first from every leaf at once, along reversed edges
-            node = queue.popleft()
-            for parent in self.parents[node]:
-                if height[parent] is None:
-                    height[parent] = height[node] + 1
-                    queue.append(parent)
-        return height
+        leaves = [i for i in range(self.num_nodes) if not self.children[i]]
+        return _hops(leaves, self.parents, self.num_nodes)  # along reversed edges
 
     def is_path(self, nodes: Sequence[int]) -> bool:
         """Whether every consecutive pair of ``nodes`` is an edge."""
@@ -289,3 +271,21 @@ class ReasoningGraph:
 def _check_k(k: int) -> None:
     if k < 0:
         raise ValueError(f"k must be >= 0, got {k}")
+
+
+def _hops(
+    starts: Sequence[int], neighbours: Sequence[Iterable[int]], size: int
+) -> list[int | None]:
+    """Breadth-first hop counts from every node of ``starts`` at once, following
+    ``neighbours``; ``None`` for a node never reached."""
+    hops: list[int | None] = [None] * size
+    for start in starts:
+        hops[start] = 0
+    queue = deque(starts)
+    while queue:
+        node = queue.popleft()
+        for other in neighbours[node]:
+            if hops[other] is None:
+                hops[other] = hops[node] + 1
+                queue.append(other)
+    return hops

@@ -7,20 +7,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from coconut.curriculum import TokenIds, build_method, tokenize_example
-from coconut.data.symbolic import generate_prosqa_symbolic
+from coconut.curriculum import TokenIds, build_method
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.shuffle import FactShuffle
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
 
 
 @pytest.fixture(scope="module")
-def data():
-    records = generate_prosqa_symbolic(6, seed=0, num_nodes=10, max_steps=4)
-    tokenizer = build_symbolic_tokenizer()
-    examples = [tokenize_example(r, tokenizer) for r in records]
-    return records, tokenizer, examples
+def data(symbolic_examples):
+    return symbolic_examples
 
 
 def _epoch_rows(data, epoch: int, shuffle: bool) -> list[list[int]]:

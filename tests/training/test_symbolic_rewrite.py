@@ -8,17 +8,14 @@ import itertools
 import pytest
 
 from coconut.curriculum import tokenize_example
-from coconut.data.symbolic import generate_prosqa_symbolic, parse_question, path_layers
+from coconut.data.symbolic import parse_question, path_layers
 from coconut.training.symbolic_rewrite import SymbolicRewrite
 from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
 
 
 @pytest.fixture(scope="module")
-def data():
-    records = generate_prosqa_symbolic(6, seed=0, num_nodes=10, max_steps=4)
-    tokenizer = build_symbolic_tokenizer()
-    examples = [tokenize_example(r, tokenizer) for r in records]
-    return records, tokenizer, examples
+def data(symbolic_examples):
+    return symbolic_examples
 
 
 def _read(tokenizer, ex):
