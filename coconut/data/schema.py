@@ -46,7 +46,6 @@ GRAPH_FEATURES = Features(
 )
 
 
-
 class _Texts(TypedDict):
     question: str
     steps: list[str]

@@ -129,6 +129,12 @@ class Method:
         """The prompt, continuation and latent count of ``ex`` at ``stage``."""
         raise NotImplementedError(f"method {self.name} does not define layout()")
 
+    @property
+    def latent_markers(self) -> bool:
+        """Whether thoughts sit between ``<|start-latent|>`` and ``<|end-latent|>``
+        (the model refuses latents outside such a span when they must)."""
+        return True
+
     def special_tokens(self) -> tuple[str, ...]:
         """Tokens beyond the four markers that the tokenizer and embeddings must hold."""
         return ()

@@ -87,6 +87,11 @@ def next_step_only() -> Any:
     return flag(False)
 
 
+def bare_latents() -> Any:
+    """Thoughts without the start/end markers around them."""
+    return flag(False)
+
+
 def uniform_prob() -> Any:
     """Probability of building an example for a stage drawn uniformly from its steps."""
     return probability(0.0)

@@ -30,6 +30,7 @@ class LatentModel(Protocol):
     start_latent_id: int
     end_latent_id: int
     eos_token_id: int
+    latent_markers: bool
 
 
 @dataclass

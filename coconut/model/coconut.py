@@ -72,9 +72,11 @@ class Coconut(nn.Module):
         start_latent_id: int,
         end_latent_id: int,
         eos_token_id: int,
+        latent_markers: bool = True,
     ) -> None:
         super().__init__()
         check_supported(base_causallm)
+        self.latent_markers = bool(latent_markers)
         self.base_causallm = base_causallm
         self.latent_token_id = int(latent_token_id)
         self.start_latent_id = int(start_latent_id)
@@ -101,14 +103,17 @@ class Coconut(nn.Module):
         """Runs the latent chain and the LM head over a batch.
 
         Args:
-            input_ids: ``(B, T)`` token ids; latents must sit inside marker spans.
+            input_ids: ``(B, T)`` token ids; latents must sit inside marker spans unless
+                ``latent_markers`` is false (a model trained with bare thoughts).
             attention_mask: ``(B, T)``, 1 on real tokens; any padding side works.
             labels: ``(B, T)`` targets, ``-100`` where no loss is taken; shifted inside.
             position_ids: ``(B, T)``; computed from ``attention_mask`` when omitted.
         """
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
-        check_inputs(input_ids, attention_mask, labels, position_ids, self.marker_ids)
+        check_inputs(
+            input_ids, attention_mask, labels, position_ids, self.marker_ids, self.latent_markers
+        )
         if position_ids is None:
             position_ids = positions_from_mask(attention_mask)
         result = self.latent_pass(input_ids, attention_mask, position_ids, keep_cache=False)

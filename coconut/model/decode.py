@@ -147,7 +147,7 @@ def decode(
         raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
     if attention_mask is None:
         attention_mask = torch.ones_like(input_ids)
-    check_inputs(input_ids, attention_mask, None, None, marker_ids(model))
+    check_inputs(input_ids, attention_mask, None, None, marker_ids(model), model.latent_markers)
     eos = model.eos_token_id
     pad = eos if pad_token_id is None else pad_token_id
     cursor = prefill(model, *left_align(input_ids, attention_mask, pad))

@@ -55,11 +55,15 @@ def check_inputs(
     labels: torch.Tensor | None,
     position_ids: torch.Tensor | None,
     ids: tuple[int, int, int],
+    markers: bool = True,
 ) -> None:
     """Raises ``ValueError`` for mismatched shapes or latents outside a marker span.
 
     Args:
         ids: ``(start_latent_id, latent_id, end_latent_id)``.
+        markers: whether latents must sit between the start and end markers (a model
+            trained with bare thoughts has none; a latent still needs a real token before
+            it and may not be padding).
     """
     if input_ids.dim() != 2:
         raise ValueError(f"input_ids must be (batch, seq), got shape {tuple(input_ids.shape)}")
@@ -74,11 +78,11 @@ def check_inputs(
             f"position_ids shape {tuple(position_ids.shape)} does not match input_ids "
             f"shape {tuple(input_ids.shape)}"
         )
-    _check_latent_spans(input_ids, attention_mask.bool(), ids)
+    _check_latent_spans(input_ids, attention_mask.bool(), ids, markers)
 
 
 def _check_latent_spans(
-    input_ids: torch.Tensor, real: torch.Tensor, ids: tuple[int, int, int]
+    input_ids: torch.Tensor, real: torch.Tensor, ids: tuple[int, int, int], markers: bool
 ) -> None:
     start_id, latent_id, end_id = ids
     latent = input_ids.eq(latent_id) & real
@@ -88,8 +92,8 @@ def _check_latent_spans(
     at_start = latent[torch.arange(len(real), device=real.device), first_real]
     before = torch.nn.functional.pad(input_ids, (1, 0), value=-1)[:, :-1]
     after = torch.nn.functional.pad(input_ids, (0, 1), value=-1)[:, 1:]
-    bad_before = latent & ~(before.eq(start_id) | before.eq(latent_id))
-    bad_after = latent & ~(after.eq(end_id) | after.eq(latent_id))
+    bad_before = latent & ~(before.eq(start_id) | before.eq(latent_id)) & markers
+    bad_after = latent & ~(after.eq(end_id) | after.eq(latent_id)) & markers
     padded = input_ids.eq(latent_id) & ~real
     flags = torch.stack([at_start.any(), bad_before.any(), bad_after.any(), padded.any()]).tolist()
     if flags[0]:

@@ -40,6 +40,7 @@ def save_coconut(model: LatentModel, directory: str | Path, tokenizer=None) -> N
         if tokenizer is not None:
             tokenizer.save_pretrained(staging)
         ids = {name: getattr(model, name) for name in _ID_FIELDS}
+        ids["latent_markers"] = model.latent_markers
         (staging / CONFIG_NAME).write_text(json.dumps(ids, indent=2) + "\n")
 
 
@@ -58,7 +59,10 @@ def load_coconut(cls: Callable[..., M], directory: str | Path, **hf_kwargs) -> M
         base, _ = load_adapted(directory)
     else:
         base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
-    return cls(base, **{name: ids[name] for name in _ID_FIELDS})
+    markers = ids.get("latent_markers", True)  # absent in directories saved before it
+    if not isinstance(markers, bool):
+        raise ValueError(f"{config_path}: latent_markers must be true or false, got {markers!r}")
+    return cls(base, **{name: ids[name] for name in _ID_FIELDS}, latent_markers=markers)
 
 
 def adapter_meta(model: LatentModel) -> AdapterMeta:

@@ -21,8 +21,9 @@ Groups are disjoint, taken in the order listed. The frontier is
 (``"distance"``, the paper's, by default). The same probes read a language chain of
 thought (``mode="cot"``): there the state for step ``k`` is the last hidden state where
 the model writes the ``k``-th path node after the gold nodes before it, so the two
-methods are compared on one scale. Only the symbolic form is supported, where every node
-and edge token is known.
+methods are compared on one scale. A Coconut run trained with ``bare_latents``
+(``mode="bare"``) has no start marker: its thought 1 is the question's last state. Only
+the symbolic form is supported, where every node and edge token is known.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from coconut.probe.prompts import question_ids
 
 NODE_GROUPS = ("path", "frontier", "reachable", "other")
 EDGE_GROUPS = ("path", "frontier", "reachable", "unreached")
-MODES = ("coconut", "cot")
+MODES = ("coconut", "bare", "cot")
 MEASURES = ("inner", "prob", "attention", "attention_mass")
 """The fields of :class:`StepProbe` that :func:`summarize` averages."""
 
@@ -178,6 +179,9 @@ def _prompt(model, tokenizer, record, mode: str) -> tuple[list[int], list[int]]:
         bot, latent, eot = model.marker_ids
         ids = [*question, bot, *([latent] * k_max), eot]
         return ids, [len(question) - 1 + k for k in range(1, k_max + 1)]
+    if mode == "bare":  # thought 1 is the question's last state, then each latent's
+        ids = [*question, *([model.latent_token_id] * k_max)]
+        return ids, [len(question) - 2 + k for k in range(1, k_max + 1)]
     ids, queries = list(question), []
     for step in record["steps"][:k_max]:
         queries.append(len(ids) - 1)
@@ -227,7 +231,8 @@ def _edge_positions(tokenizer, ids: list[int], record: Mapping[str, Any]) -> tor
 
 
 def mode_for_run(run_config: Mapping[str, Any] | None) -> str:
-    """``"cot"`` for a language chain-of-thought run, else ``"coconut"``.
+    """``"cot"`` for a language chain-of-thought run, ``"bare"`` for a Coconut run with
+    ``bare_latents``, else ``"coconut"``.
 
     Raises:
         ValueError: for a run whose method writes no reasoning (``no_cot``).
@@ -235,7 +240,9 @@ def mode_for_run(run_config: Mapping[str, Any] | None) -> str:
     name = ((run_config or {}).get("method") or {}).get("name", "coconut")
     if name == "no_cot":
         raise ValueError("a no_cot run has neither thoughts nor steps to probe")
-    return "cot" if name == "cot" else "coconut"
+    if name == "cot":
+        return "cot"
+    return "bare" if run_config["method"].get("bare_latents") else "coconut"
 
 
 def probe_superposition(

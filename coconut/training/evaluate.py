@@ -94,7 +94,7 @@ def _evaluate(
     L.seed_everything(cfg.seed)
     source = _source(cfg, run_cfg)
     records = _records(cfg, run_cfg, run_dir)  # before the model: a bad file fails at once
-    model, tokenizer = _load_model(cfg, run_cfg, run_dir, method.special_tokens())
+    model, tokenizer = _load_model(cfg, run_cfg, run_dir, method)
     _warn_zero_best(cfg, run_dir)
     ids = TokenIds.from_tokenizer(tokenizer, method.special_tokens())
     examples, answers = tokenize_split(records, tokenizer, source)
@@ -255,7 +255,7 @@ def _no_optimizer(params: Any) -> None:
 
 
 def _load_model(
-    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, extra_tokens: tuple[str, ...]
+    cfg: DictConfig, run_cfg: DictConfig, run_dir: Path, method: Method
 ) -> tuple[Coconut, Any]:
     run = RunDir(run_dir)
     source = Path(run.model if cfg.checkpoint == "model" else cfg.checkpoint)
@@ -267,7 +267,9 @@ def _load_model(
         return Coconut.from_pretrained(source).eval(), AutoTokenizer.from_pretrained(source)
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
     adapter = AdapterConfig.from_mapping(run_cfg.get("adapter"))
-    model, _ = build_model(run_cfg.model, tokenizer, extra_tokens, adapter)
+    model, _ = build_model(
+        run_cfg.model, tokenizer, method.special_tokens(), adapter, method.latent_markers
+    )
     init_weights(model, source, key="checkpoint")
     return model.eval(), tokenizer
 

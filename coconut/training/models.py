@@ -126,6 +126,7 @@ def build_model(
     tokenizer: PreTrainedTokenizerBase,
     extra_tokens: Iterable[str] = (),
     adapter: AdapterConfig | None = None,
+    latent_markers: bool = True,
 ) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
@@ -133,6 +134,7 @@ def build_model(
     ``extra_tokens`` (the method's ``special_tokens()``). With an ``adapter`` in ``lora``
     mode the base model is wrapped by ``peft``: only the LoRA matrices and the rows of
     the markers and extra tokens train (:mod:`coconut.model.adapters`).
+    ``latent_markers`` is the method's (false for bare thoughts).
     """
     _check_source(model_cfg)
     if model_cfg.source == "hub":
@@ -151,6 +153,7 @@ def build_model(
         start_latent_id=ids.start_latent,
         end_latent_id=ids.end_latent,
         eos_token_id=tokenizer.eos_token_id,
+        latent_markers=latent_markers,
     )
     return model, ids
 

@@ -50,7 +50,9 @@ def prepare_inputs(cfg: DictConfig, method: Method, run_dir: Path) -> RunInputs:
     records = load_splits(cfg.data)
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir, cfg.get("init_from"))
     adapter = AdapterConfig.from_mapping(cfg.get("adapter"))
-    model, ids = build_model(cfg.model, tokenizer, method.special_tokens(), adapter)
+    model, ids = build_model(
+        cfg.model, tokenizer, method.special_tokens(), adapter, method.latent_markers
+    )
     splits, answers = {}, {}
     for split, dataset in records.items():
         splits[split], answers[split] = tokenize_split(dataset, tokenizer, cfg.data.splits[split])

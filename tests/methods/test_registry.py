@@ -166,7 +166,7 @@ def test_each_method_declares_exactly_the_fields_it_reads():
     assert declared["pause_as_thought"] == common | schedule | {
         "c_thought", "pad_latent_to_max", "uniform_prob"
     }  # fmt: skip
-    assert declared["coconut"] == declared["pause_as_thought"] | {"next_step_only"}
+    assert declared["coconut"] == declared["pause_as_thought"] | {"next_step_only", "bare_latents"}
     assert declared["no_thought"] == common | schedule | {"uniform_prob"}
     assert declared["icot"] == common | schedule | {"icot_tokens_per_stage"}
     assert declared["pause_token"] == common | {"c_thought", "max_latent_stage"}

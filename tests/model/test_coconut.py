@@ -130,3 +130,22 @@ def test_base_model_without_inputs_embeds_is_rejected():
 def test_marker_ids_outside_vocabulary_are_rejected():
     with pytest.raises(ValueError, match="latent_token_id=500"):
         Coconut(tiny_base("gpt2"), 500, BOT, EOT, 0)
+
+
+def test_bare_latents_equal_the_naive_reference_when_markers_are_off(model):
+    """Without markers (``latent_markers=False``) a latent only needs a real token before
+    it; the chain is computed as with markers (checked against the naive reference)."""
+    ids, mask = mixed_batch()
+    bare = ids.clone()
+    bare[bare.eq(BOT) | bare.eq(EOT)] = 7  # plain tokens where the markers were
+    with pytest.raises(ValueError, match="outside"):
+        model(bare, mask)
+    model.latent_markers = False
+    out = model(bare, mask)
+    ref_logits, _ = naive_forward(model, bare, mask)
+    real = mask.bool()
+    assert_close(out.logits[real], ref_logits[real], rtol=1e-10, atol=1e-10)
+    first = bare.clone()
+    first[0, 0] = LAT
+    with pytest.raises(ValueError, match="position 0"):
+        model(first)

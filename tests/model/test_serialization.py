@@ -64,3 +64,20 @@ def test_mismatched_state_dict_names_the_keys(model):
     state["base_causallm.extra"] = torch.zeros(1)
     with pytest.raises(ValueError, match="extra"):
         model.load_reference_state_dict(state)
+
+
+def test_latent_markers_survive_a_round_trip_and_default_to_true(tokenizer_and_model, tmp_path):
+    import json
+
+    tokenizer, model = tokenizer_and_model
+    model.latent_markers = False
+    model.save_pretrained(tmp_path / "bare", tokenizer=tokenizer)
+    assert Coconut.from_pretrained(tmp_path / "bare").latent_markers is False
+    config = tmp_path / "bare" / "coconut.json"
+    saved = json.loads(config.read_text())
+    del saved["latent_markers"]  # a directory saved before the field existed
+    config.write_text(json.dumps(saved))
+    assert Coconut.from_pretrained(tmp_path / "bare").latent_markers is True
+    config.write_text(json.dumps({**saved, "latent_markers": "no"}))
+    with pytest.raises(ValueError, match="latent_markers must be true or false"):
+        Coconut.from_pretrained(tmp_path / "bare")

@@ -91,15 +91,18 @@ def test_a_thought_that_mixes_path_and_frontier_scores_them_and_nothing_else(scr
     assert first.counts["edges/unreached"] == 4 and first.counts["other"] == 4
 
 
-def test_the_probed_states_are_the_models_thoughts():
+@pytest.mark.parametrize("mode", ["coconut", "bare"])
+def test_the_probed_states_are_the_models_thoughts(mode):
     torch.manual_seed(0)
     tokenizer = build_symbolic_tokenizer()
     cfg = OmegaConf.create({"name": "t", "source": "scratch", "init_token": None, "arch": {
         "_target_": "transformers.GPT2Config", "n_layer": 2, "n_head": 2, "n_embd": 32,
         "n_positions": 128}})  # fmt: skip
-    model, _ = build_model(cfg, tokenizer)
+    model, _ = build_model(cfg, tokenizer, latent_markers=mode == "coconut")
     model.eval()
-    ids, queries = sp._prompt(model, tokenizer, RECORD, "coconut")
+    ids, queries = sp._prompt(model, tokenizer, RECORD, mode)
+    latents = [i for i, t in enumerate(ids) if t == model.latent_token_id]
+    assert [q + 1 for q in queries] == latents  # thought k is the input of latent k
     filled = model(torch.tensor([ids])).inputs_embeds[0]
     hidden, probs, attention = sp._states(model, ids, queries)
     # The state at query k is what the model feeds back as thought k (the next position).
@@ -124,3 +127,5 @@ def test_summary_means_over_records(scripted, monkeypatch):
     with pytest.raises(ValueError, match="no_cot"):
         sp.mode_for_run({"method": {"name": "no_cot"}})
     assert sp.mode_for_run({"method": {"name": "cot"}}) == "cot"
+    assert sp.mode_for_run({"method": {"name": "coconut", "bare_latents": True}}) == "bare"
+    assert sp.mode_for_run({"method": {"name": "coconut"}}) == "coconut"

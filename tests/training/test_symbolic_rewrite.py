@@ -97,3 +97,23 @@ def test_a_rewriting_run_trains(compose_cfg, symbolic_args, tmp_path, option):
 
     cfg = compose_cfg(symbolic_args(tmp_path, (16, 4, 4), option, "debug=fast_dev_run"))
     assert train(cfg)["global_step"] == 1
+
+
+def test_the_anchors_recipe_trains_and_exports_a_model_without_markers(
+    compose_cfg, symbolic_args, tmp_path
+):
+    import json
+
+    from coconut.model import Coconut
+    from coconut.training.train import train
+
+    recipe = (
+        "data.resample_paths=true", "method.next_step_only=true", "method.bare_latents=true",
+        "method.max_latent_stage=3", "method.epochs_per_stage=1", "trainer.max_epochs=5",
+        "eval.max_new_tokens=4",
+    )  # fmt: skip
+    results = train(compose_cfg(symbolic_args(tmp_path, (16, 4, 4), *recipe)))
+    assert results["eval_stage"] == 4 and results["test"]["num_examples"] == 4
+    model_dir = tmp_path / "run" / "model"
+    assert json.loads((model_dir / "coconut.json").read_text())["latent_markers"] is False
+    assert Coconut.from_pretrained(model_dir).latent_markers is False
