@@ -235,10 +235,9 @@ def resample_path(record: Mapping[str, Any], rng: random.Random) -> dict[str, An
     """
     edges, _, root = parse_question(record["question"])
     length, target = len(record["steps"]), int(record["answer"])
-    layers = path_layers(edges, root, target, length)
-    edge_set = {(s, t) for s, t in edges}
+    graph = ReasoningGraph.over_indices(edges, root, target)
     node, steps = root, []
-    for layer in layers[1:]:
-        node = rng.choice(sorted(v for v in layer if (node, v) in edge_set))
+    for layer in graph.path_layers(length)[1:]:
+        node = rng.choice(sorted(v for v in layer if graph.has_edge(node, v)))
         steps.append(str(node))
     return {**record, "steps": steps}
