@@ -305,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "prepare":
             return _prepare(args, parser)
         if args.command == "symbolize":
+            if args.max_steps is not None and args.max_steps < 1:
+                parser.error(f"--max-steps must be at least 1, got {args.max_steps}")
             return _symbolize(args)
         return _stats(args)
     except DataValidationError as err:

@@ -144,3 +144,14 @@ def test_cli_symbolize_max_steps_keeps_the_short_paths(tmp_path, capsys):
         assert data_main(["symbolize", str(source), str(out), "--max-steps", str(limit)]) == 0
         assert len(json.loads(out.read_text())) == kept
     assert "wrote 0 symbolic examples" in capsys.readouterr().out
+
+
+def test_cli_symbolize_refuses_a_max_steps_below_one(tmp_path, capsys):
+    source = tmp_path / "valid.json"
+    source.write_text(json.dumps([GRAPH]))
+    with pytest.raises(SystemExit) as stop:
+        data_main(["symbolize", str(source), str(tmp_path / "o.json"), "--max-steps", "0"])
+    assert (
+        stop.value.code == 2 and "--max-steps must be at least 1, got 0" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "o.json").exists()
