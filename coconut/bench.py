@@ -12,6 +12,13 @@ timed, on random weights and token ids shaped like the last curriculum stage of 
 - ``generate_batched`` / ``generate_per_example``: Coconut.generate on the whole batch,
   and one prompt at a time; ``hf_generate``: the base model's KV-cached ``generate`` on
   the same prompt ids (latents as ordinary tokens), same number of new tokens.
+
+The speed switches of ``conf/train.yaml`` are flags here: ``--attn`` (attention kernel),
+``--loss-chunk`` (the chunked loss of :mod:`coconut.model.loss`, used by ``train_step``
+and ``plain_step``, which then runs the Coconut wrapper on the latent-free tokens) and
+``--fused-adamw``. ``--check`` adds the largest differences from the naive reference on
+the same device (``reference_gaps``); ``--profile FILE`` writes the top operators of one
+``train_step`` (:mod:`coconut.bench_checks`).
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from collections.abc import Callable
 
 import torch
 import torch.utils.benchmark as benchmark
-from transformers import GPT2Config, GPT2LMHeadModel
+from transformers import AutoModelForCausalLM, GPT2Config
 
+from coconut.bench_checks import profile_step, reference_gaps
 from coconut.model import Coconut
 from coconut.model.reference import naive_forward
 
@@ -57,9 +65,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dtype", choices=["fp32", "bf16"], default="fp32")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[], help="timings to skip, e.g. naive_step")
+    parser.add_argument("--attn", choices=["eager", "sdpa"], help="attention kernel")
+    parser.add_argument("--loss-chunk", type=int, help="labelled positions per loss chunk")
+    parser.add_argument("--fused-adamw", action="store_true", help="AdamW(fused=True)")
+    parser.add_argument("--check", action="store_true", help="differences from the reference")
+    parser.add_argument("--profile", metavar="FILE", help="write a profile of one train_step")
     args = parser.parse_args(argv)
-    if min(args.batch, args.prompt_len, args.answer_len, args.repeats, args.new_tokens) < 1:
-        parser.error("--batch, --prompt-len, --answer-len, --repeats, --new-tokens must be >= 1")
+    sizes = (args.batch, args.prompt_len, args.answer_len, args.repeats, args.new_tokens)
+    if min(sizes) < 1 or (args.loss_chunk is not None and args.loss_chunk < 1):
+        parser.error(
+            "--batch, --prompt-len, --answer-len, --repeats, --new-tokens, --loss-chunk "
+            "must be >= 1"
+        )
     if args.latents < 0:
         parser.error(f"--latents: must be >= 0, got {args.latents}")
     unknown = sorted(set(args.skip) - set(TIMINGS))
@@ -86,11 +103,16 @@ def device_problem(device: str) -> str | None:
     return None
 
 
-def build_model(shape: str, length: int, device: str) -> Coconut:
-    vocab = SHAPES[shape]["vocab_size"]
-    config = GPT2Config(**SHAPES[shape], n_positions=max(1024, length), eos_token_id=vocab - 1)
-    base = GPT2LMHeadModel(config).to(device)
-    return Coconut(base, vocab - 3, vocab - 4, vocab - 2, eos_token_id=vocab - 1)
+def build_model(args: argparse.Namespace, length: int) -> Coconut:
+    """A random GPT-2 of ``args.shape`` with ``args.attn`` and ``args.loss_chunk``."""
+    vocab = SHAPES[args.shape]["vocab_size"]
+    config = GPT2Config(**SHAPES[args.shape], n_positions=max(1024, length), eos_token_id=vocab - 1)
+    kernel = {} if args.attn is None else {"attn_implementation": args.attn}
+    base = AutoModelForCausalLM.from_config(config, **kernel).to(args.device)
+    return Coconut(
+        base, vocab - 3, vocab - 4, vocab - 2, eos_token_id=vocab - 1,
+        loss_chunk_size=args.loss_chunk,
+    )  # fmt: skip
 
 
 def build_batch(model: Coconut, args: argparse.Namespace) -> dict[str, torch.Tensor]:
@@ -135,12 +157,12 @@ def step_fn(model, optimizer, loss_fn, autocast) -> Callable[[], None]:
 def run(args: argparse.Namespace) -> dict:
     torch.manual_seed(0)
     total = args.prompt_len + args.latents + 2 + args.answer_len
-    model = build_model(args.shape, total + args.new_tokens, args.device)
+    model = build_model(args, total + args.new_tokens)
     batch = build_batch(model, args)
     ids, labels, prompt = batch["input_ids"], batch["labels"], batch["prompt"]
     plain_ids = ids.masked_fill(ids.eq(model.latent_token_id), 5)
     base = model.base_causallm
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, fused=args.fused_adamw or None)
     dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
     device_type = "cuda" if args.device.startswith("cuda") else "cpu"
 
@@ -153,20 +175,26 @@ def run(args: argparse.Namespace) -> dict:
             logits[:, :-1].flatten(0, 1).float(), labels[:, 1:].flatten()
         )
 
+    plain = model if args.loss_chunk else base  # the chunked loss lives in the wrapper
     jobs = {
         "train_step": step_fn(model, optimizer, lambda: model(ids, labels=labels).loss, autocast),
         "plain_step": step_fn(
-            model, optimizer, lambda: base(input_ids=plain_ids, labels=labels).loss, autocast
+            model, optimizer, lambda: plain(input_ids=plain_ids, labels=labels).loss, autocast
         ),
         "plain_forward": lambda: _no_grad(autocast, lambda: base(input_ids=plain_ids)),
         "naive_step": step_fn(model, optimizer, naive_loss, autocast),
     }
     results = {name: timed(fn, args.repeats, args.device) for name, fn in jobs.items()
                if name not in args.skip}  # fmt: skip
+    if args.profile:
+        profile_step(jobs["train_step"], args.device, args.profile)
     model.eval()
     results.update(_time_generation(model, prompt, args, autocast))
-    return {"config": vars(args) | {"seq_len": total}, "seconds": results,
-            "ratios": _ratios(results)}  # fmt: skip
+    report = {"config": vars(args) | {"seq_len": total}, "seconds": results,
+              "ratios": _ratios(results)}  # fmt: skip
+    if args.check:
+        report["max_abs_diff_from_reference"] = reference_gaps(model, ids, labels)
+    return report
 
 
 def _no_grad(autocast, fn):

@@ -20,6 +20,24 @@ def test_bench_prints_times_and_ratios(capsys):
     assert report["config"]["seq_len"] == 8 + 2 + 2 + 3
 
 
+@pytest.mark.parametrize("attn", ["eager", "sdpa"])
+def test_bench_switches_check_and_profile(attn, tmp_path, capsys):
+    profile = tmp_path / "profile.txt"
+    main(["--batch", "2", "--prompt-len", "8", "--latents", "2", "--answer-len", "3",
+          "--new-tokens", "2", "--repeats", "1", "--device", "cpu", "--attn", attn,
+          "--loss-chunk", "2", "--fused-adamw", "--check", "--profile", str(profile),
+          "--skip", "naive_step", "generate_per_example"])  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert report["config"]["attn"] == attn and report["config"]["loss_chunk"] == 2
+    assert "naive_step" not in report["seconds"] and "train_step" in report["seconds"]
+    gaps = report["max_abs_diff_from_reference"]
+    assert set(gaps) == {"logits", "loss", "grad"}
+    assert max(gaps.values()) < 1e-4  # fp32, same weights: only summation order differs
+    text = profile.read_text()
+    assert text.startswith("one training step on cpu, sorted by self_cpu_time_total")
+    assert "aten::" in text
+
+
 def test_bench_rejects_nonpositive_sizes():
     with pytest.raises(SystemExit):
         parse_args(["--batch", "0"])

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 from transformers import PreTrainedModel
 
@@ -32,6 +31,7 @@ from coconut.model.backbone import (
 from coconut.model.decode import GenerationResult
 from coconut.model.generation import generate
 from coconut.model.interleaved import generate_interleaved
+from coconut.model.loss import chunked_shifted_cross_entropy, shifted_cross_entropy
 from coconut.model.plan import check_inputs
 from coconut.model.serialization import load_coconut, load_reference_state_dict, save_coconut
 
@@ -42,13 +42,14 @@ class CoconutOutput:
 
     Attributes:
         loss: mean next-token cross entropy over ``labels != -100``, or ``None``.
-        logits: ``(B, T, V)`` logits at every input position.
+        logits: ``(B, T, V)`` logits at every input position; ``None`` when the loss was
+            computed in chunks (``loss_chunk_size`` set and ``labels`` given).
         inputs_embeds: ``(B, T, D)`` input embeddings after the latent positions were filled.
         num_passes: number of chunk passes through the base model.
     """
 
     loss: torch.Tensor | None
-    logits: torch.Tensor
+    logits: torch.Tensor | None
     inputs_embeds: torch.Tensor
     num_passes: int
 
@@ -63,6 +64,11 @@ class Coconut(nn.Module):
         start_latent_id: id of ``<|start-latent|>``.
         end_latent_id: id of ``<|end-latent|>``.
         eos_token_id: id that ends generation.
+        latent_markers: false for a model trained with bare thoughts (no marker span).
+        loss_chunk_size: when set, a forward with ``labels`` computes the loss this many
+            labelled positions at a time from the hidden states and returns no logits
+            (:func:`coconut.model.loss.chunked_shifted_cross_entropy`); ``None`` computes
+            the ``(B, T, V)`` logits.
     """
 
     def __init__(
@@ -73,10 +79,14 @@ class Coconut(nn.Module):
         end_latent_id: int,
         eos_token_id: int,
         latent_markers: bool = True,
+        loss_chunk_size: int | None = None,
     ) -> None:
         super().__init__()
         check_supported(base_causallm)
+        if loss_chunk_size is not None and loss_chunk_size < 1:
+            raise ValueError(f"loss_chunk_size must be at least 1 or None, got {loss_chunk_size}")
         self.latent_markers = bool(latent_markers)
+        self.loss_chunk_size = loss_chunk_size
         self.base_causallm = base_causallm
         self.latent_token_id = int(latent_token_id)
         self.start_latent_id = int(start_latent_id)
@@ -118,6 +128,9 @@ class Coconut(nn.Module):
             position_ids = positions_from_mask(attention_mask)
         result = self.latent_pass(input_ids, attention_mask, position_ids, keep_cache=False)
         _, head = decoder_and_head(self.base_causallm)
+        if labels is not None and self.loss_chunk_size is not None:
+            loss = chunked_shifted_cross_entropy(result.hidden, head, labels, self.loss_chunk_size)
+            return CoconutOutput(loss, None, result.inputs_embeds, result.plan.num_passes)
         logits = head(result.hidden)
         loss = None if labels is None else shifted_cross_entropy(logits, labels)
         return CoconutOutput(loss, logits, result.inputs_embeds, result.plan.num_passes)
@@ -164,14 +177,3 @@ class Coconut(nn.Module):
     def load_reference_state_dict(self, state_dict: dict[str, torch.Tensor]) -> None:
         """Loads a state dict saved by the paper's reference code (``base_causallm.*`` keys)."""
         load_reference_state_dict(self, state_dict)
-
-
-def shifted_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross entropy: position ``t`` predicts ``labels[t + 1]``.
-
-    The labels are shifted (padded with -100 at the end) rather than the logits sliced,
-    so the ``(B, T, V)`` logits are never copied.
-    """
-    shifted = F.pad(labels, (0, 1), value=-100)[:, 1:]
-    flat = logits.float().reshape(-1, logits.shape[-1])
-    return F.cross_entropy(flat, shifted.reshape(-1), ignore_index=-100)

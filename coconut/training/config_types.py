@@ -39,6 +39,8 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("data.relabel_nodes", (bool,), False),
     ("data.resample_paths", (bool,), False),
     ("model.tokenizer_vocab_size", (int,), True),
+    ("speed.attn_implementation", (str,), True),
+    ("speed.loss_chunk_size", (int,), True),
     ("divergence.check", (bool,), False),
     ("eval_only", (bool,), False),
 )

@@ -268,7 +268,12 @@ def _load_model(
     tokenizer = build_tokenizer(run_cfg.model, [], run_dir)
     adapter = AdapterConfig.from_mapping(run_cfg.get("adapter"))
     model, _ = build_model(
-        run_cfg.model, tokenizer, method.special_tokens(), adapter, method.latent_markers
+        run_cfg.model,
+        tokenizer,
+        method.special_tokens(),
+        adapter,
+        method.latent_markers,
+        speed=run_cfg.get("speed"),
     )
     init_weights(model, source, key="checkpoint")
     return model.eval(), tokenizer

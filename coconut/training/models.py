@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("hub", "scratch")
 TOKENIZER_KINDS = ("bpe", "word", "symbolic")
+ATTENTION_KINDS = ("eager", "sdpa", "flash_attention_2", "flash_attention_3", "flex_attention")
+"""Values of ``speed.attn_implementation`` (``null`` keeps transformers' default)."""
 
 
 def build_tokenizer(
@@ -127,6 +129,7 @@ def build_model(
     extra_tokens: Iterable[str] = (),
     adapter: AdapterConfig | None = None,
     latent_markers: bool = True,
+    speed: Mapping | None = None,
 ) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
@@ -134,13 +137,15 @@ def build_model(
     ``extra_tokens`` (the method's ``special_tokens()``). With an ``adapter`` in ``lora``
     mode the base model is wrapped by ``peft``: only the LoRA matrices and the rows of
     the markers and extra tokens train (:mod:`coconut.model.adapters`).
-    ``latent_markers`` is the method's (false for bare thoughts).
+    ``latent_markers`` is the method's (false for bare thoughts). ``speed`` is the run's
+    ``speed`` config: the attention kernel and the loss chunk size (:func:`speed_options`).
     """
     _check_source(model_cfg)
+    attention, chunk = speed_options(speed)
     if model_cfg.source == "hub":
-        base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained)
+        base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained, **attention)
     else:
-        base = _scratch_model(model_cfg, tokenizer)
+        base = _scratch_model(model_cfg, tokenizer, attention)
     ids = add_latent_tokens(
         tokenizer, base, init_token=model_cfg.get("init_token"), extra_tokens=extra_tokens
     )
@@ -154,8 +159,26 @@ def build_model(
         end_latent_id=ids.end_latent,
         eos_token_id=tokenizer.eos_token_id,
         latent_markers=latent_markers,
+        loss_chunk_size=chunk,
     )
     return model, ids
+
+
+def speed_options(speed: Mapping | None) -> tuple[dict[str, str], int | None]:
+    """``(keyword arguments for transformers' model constructors, loss chunk size)`` of a
+    ``speed`` config; ``None`` (a run launched before it existed) is all defaults.
+
+    Raises:
+        ValueError: naming ``speed.attn_implementation`` for an unknown kernel.
+    """
+    speed = speed or {}
+    kernel = speed.get("attn_implementation")
+    if kernel is not None and kernel not in ATTENTION_KINDS:
+        raise ValueError(
+            f"speed.attn_implementation={kernel!r}: must be one of {ATTENTION_KINDS} or null"
+        )
+    attention = {} if kernel is None else {"attn_implementation": str(kernel)}
+    return attention, speed.get("loss_chunk_size")
 
 
 def context_length(model: Coconut) -> int | None:
@@ -207,7 +230,9 @@ def init_weights(model: Coconut, source: str | Path, key: str = "init_from") -> 
     log.info("initialised weights from %s", path)
 
 
-def _scratch_model(model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
+def _scratch_model(
+    model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase, attention: Mapping[str, str]
+) -> PreTrainedModel:
     if model_cfg.get("arch") is None:
         raise ValueError(f"model {model_cfg.get('name')}: source=scratch needs an 'arch' config")
     config = hydra.utils.instantiate(
@@ -217,7 +242,7 @@ def _scratch_model(model_cfg: DictConfig, tokenizer: PreTrainedTokenizerBase) ->
         eos_token_id=tokenizer.eos_token_id,
     )
     try:
-        return AutoModelForCausalLM.from_config(config)
+        return AutoModelForCausalLM.from_config(config, **attention)
     except (ValueError, TypeError, AssertionError) as err:
         reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
         keys = arch_keys(model_cfg.arch, reason)

@@ -51,7 +51,12 @@ def prepare_inputs(cfg: DictConfig, method: Method, run_dir: Path) -> RunInputs:
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir, cfg.get("init_from"))
     adapter = AdapterConfig.from_mapping(cfg.get("adapter"))
     model, ids = build_model(
-        cfg.model, tokenizer, method.special_tokens(), adapter, method.latent_markers
+        cfg.model,
+        tokenizer,
+        method.special_tokens(),
+        adapter,
+        method.latent_markers,
+        speed=cfg.get("speed"),
     )
     splits, answers = {}, {}
     for split, dataset in records.items():

@@ -8,7 +8,7 @@ from tiny_models import BOT, EOT, LAT, mixed_batch, tiny_base, tiny_coconut
 from torch.testing import assert_close
 
 from coconut.model import Coconut
-from coconut.model.coconut import shifted_cross_entropy
+from coconut.model.loss import shifted_cross_entropy
 from coconut.model.reference import naive_forward
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hydra
 import pytest
+import torch
 from hydra import compose, initialize_config_dir
 from hydra.errors import MissingConfigException
 from omegaconf import OmegaConf
@@ -200,3 +202,18 @@ def test_a_symbolic_data_flag_that_is_not_a_boolean_is_refused(key):
     with pytest.raises(ValueError, match=key.replace(".", r"\.")):
         check_types(cfg)
     check_types(_compose("experiment=prosqa_symbolic_cot"))  # the preset's own values pass
+
+
+def test_fused_adamw_is_one_override_and_steps_as_the_plain_one():
+    configs = {True: _compose("+optimizer.fused=true"), None: _compose()}
+    assert configs[None].speed == {"attn_implementation": None, "loss_chunk_size": None}
+    steps = {}
+    for fused, cfg in configs.items():
+        torch.manual_seed(0)
+        layer = torch.nn.Linear(8, 4)
+        optimizer = hydra.utils.instantiate(cfg.optimizer)(layer.parameters())
+        assert optimizer.defaults["fused"] is fused
+        layer(torch.randn(5, 8)).square().sum().backward()
+        optimizer.step()
+        steps[fused] = layer.weight.detach().clone()
+    torch.testing.assert_close(steps[True], steps[None], rtol=1e-5, atol=1e-6)

@@ -1,14 +1,25 @@
-"""coconut.training.models: a scratch run started from other weights uses their tokenizer."""
+"""coconut.training.models: tokenizers of scratch runs started from other weights, and the
+speed switches (attention kernel, chunked loss) that reach the model."""
 
 from __future__ import annotations
 
 import logging
 
+import pytest
+import torch
+from conftest import toy_tokenizer
 from omegaconf import OmegaConf
 
 from coconut.data import generate_prosqa
-from coconut.training.models import adopt_source_tokenizer, build_tokenizer, source_tokenizer_dir
+from coconut.training.models import (
+    adopt_source_tokenizer,
+    build_model,
+    build_tokenizer,
+    source_tokenizer_dir,
+    speed_options,
+)
 from coconut.training.tokenizer import save_tokenizer
+from coconut.training.train import train
 from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 WORD_MODEL = OmegaConf.create({"name": "w", "source": "scratch", "tokenizer": "word"})
@@ -65,3 +76,51 @@ def test_weights_without_a_tokenizer_beside_them_warn(tmp_path, caplog):
         assert not adopt_source_tokenizer(tmp_path / "loose.ckpt", tmp_path / "new" / "tokenizer")
     assert "no tokenizer saved beside these weights" in caplog.text
     assert not (tmp_path / "new" / "tokenizer").exists()
+
+
+TINY_SCRATCH = OmegaConf.create(
+    {
+        "name": "t",
+        "source": "scratch",
+        "arch": {"_target_": "transformers.GPT2Config", "n_layer": 2, "n_head": 2, "n_embd": 16},
+    }
+)
+
+
+def _loss(speed, ids):
+    torch.manual_seed(0)
+    model, _ = build_model(TINY_SCRATCH, toy_tokenizer(), speed=speed)
+    labels = ids.clone()
+    labels[:, :3] = -100
+    return model, model(ids, labels=labels).loss
+
+
+def test_the_speed_switches_reach_the_model_and_leave_the_loss_unchanged():
+    ids = torch.randint(5, 30, (3, 12))
+    dense, want = _loss(None, ids)
+    for kernel in ("eager", "sdpa"):
+        model, got = _loss({"attn_implementation": kernel, "loss_chunk_size": 4}, ids)
+        assert model.base_causallm.config._attn_implementation == kernel
+        assert model.loss_chunk_size == 4 and dense.loss_chunk_size is None
+        torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_an_unknown_attention_kernel_is_refused_by_its_key():
+    with pytest.raises(ValueError, match=r"speed.attn_implementation='fast': must be one of"):
+        speed_options({"attn_implementation": "fast"})
+    assert speed_options(None) == ({}, None)
+    assert speed_options({"attn_implementation": "sdpa", "loss_chunk_size": 8}) == (
+        {"attn_implementation": "sdpa"},
+        8,
+    )
+
+
+@pytest.mark.slow
+def test_a_run_trains_with_the_speed_switches(tiny_cfg, tmp_path):
+    cfg = tiny_cfg(
+        "speed.attn_implementation=eager", "speed.loss_chunk_size=4", "debug=fast_dev_run"
+    )
+    results = train(cfg)
+    assert results["global_step"] == 1 and 0.0 <= results["val"]["acc"] <= 1.0
+    saved = OmegaConf.load(tmp_path / "run" / "config.yaml")
+    assert saved.speed == {"attn_implementation": "eager", "loss_chunk_size": 4}
