@@ -18,7 +18,7 @@ PACKAGE = Path(coconut.__file__).parent
 LAYERS = {
     "atomic": 0, "console": 0, "logfile": 0, "rundir": 0,
     "plotting": 1, "model": 1, "data": 1,
-    "methods": 2,
+    "methods": 2, "bench_checks": 2,
     "curriculum": 3, "analysis": 3,
     "probe": 4,
     "training": 5,
