@@ -7,7 +7,6 @@ import logging
 
 import pytest
 import torch
-from conftest import toy_tokenizer
 from omegaconf import OmegaConf
 
 from coconut.data import generate_prosqa
@@ -87,19 +86,20 @@ TINY_SCRATCH = OmegaConf.create(
 )
 
 
-def _loss(speed, ids):
+def _loss(speed, ids, tokenizer):
     torch.manual_seed(0)
-    model, _ = build_model(TINY_SCRATCH, toy_tokenizer(), speed=speed)
+    model, _ = build_model(TINY_SCRATCH, tokenizer, speed=speed)
     labels = ids.clone()
     labels[:, :3] = -100
     return model, model(ids, labels=labels).loss
 
 
-def test_the_speed_switches_reach_the_model_and_leave_the_loss_unchanged():
+def test_the_speed_switches_reach_the_model_and_leave_the_loss_unchanged(make_tokenizer):
     ids = torch.randint(5, 30, (3, 12))
-    dense, want = _loss(None, ids)
+    tokenizer = make_tokenizer()
+    dense, want = _loss(None, ids, tokenizer)
     for kernel in ("eager", "sdpa"):
-        model, got = _loss({"attn_implementation": kernel, "loss_chunk_size": 4}, ids)
+        model, got = _loss({"attn_implementation": kernel, "loss_chunk_size": 4}, ids, tokenizer)
         assert model.base_causallm.config._attn_implementation == kernel
         assert model.loss_chunk_size == 4 and dense.loss_chunk_size is None
         torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
