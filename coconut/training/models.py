@@ -169,7 +169,8 @@ def speed_options(speed: Mapping | None) -> tuple[dict[str, str], int | None]:
     ``speed`` config; ``None`` (a run launched before it existed) is all defaults.
 
     Raises:
-        ValueError: naming ``speed.attn_implementation`` for an unknown kernel.
+        ValueError: naming ``speed.attn_implementation`` for an unknown kernel, or
+            ``speed.loss_chunk_size`` below 1.
     """
     speed = speed or {}
     kernel = speed.get("attn_implementation")
@@ -177,8 +178,11 @@ def speed_options(speed: Mapping | None) -> tuple[dict[str, str], int | None]:
         raise ValueError(
             f"speed.attn_implementation={kernel!r}: must be one of {ATTENTION_KINDS} or null"
         )
+    chunk = speed.get("loss_chunk_size")
+    if chunk is not None and chunk < 1:
+        raise ValueError(f"speed.loss_chunk_size={chunk}: must be at least 1 or null")
     attention = {} if kernel is None else {"attn_implementation": str(kernel)}
-    return attention, speed.get("loss_chunk_size")
+    return attention, chunk
 
 
 def context_length(model: Coconut) -> int | None:

@@ -108,6 +108,8 @@ def test_the_speed_switches_reach_the_model_and_leave_the_loss_unchanged(make_to
 def test_an_unknown_attention_kernel_is_refused_by_its_key():
     with pytest.raises(ValueError, match=r"speed.attn_implementation='fast': must be one of"):
         speed_options({"attn_implementation": "fast"})
+    with pytest.raises(ValueError, match=r"speed.loss_chunk_size=0: must be at least 1 or null"):
+        speed_options({"loss_chunk_size": 0})
     assert speed_options(None) == ({}, None)
     assert speed_options({"attn_implementation": "sdpa", "loss_chunk_size": 8}) == (
         {"attn_implementation": "sdpa"},
