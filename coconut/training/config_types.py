@@ -45,10 +45,13 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("eval_only", (bool,), False),
 )
 FINISHED_POLICIES = ("skip", "extend", "redo")
+ATTENTION_KINDS = ("eager", "sdpa", "flash_attention_2", "flash_attention_3", "flex_attention")
+"""Values of ``speed.attn_implementation`` (``null`` keeps transformers' default)."""
 
 
 def check_types(cfg: DictConfig) -> None:
-    """Checks the type of every key in :data:`TYPED_KEYS` and of ``data.sizes``/``seeds``.
+    """Checks the type of every key in :data:`TYPED_KEYS` and of ``data.sizes``/``seeds``,
+    ``finished`` and the values of ``speed`` (:func:`check_speed`).
 
     Raises:
         ValueError: naming the first key with a wrong type and the value found.
@@ -63,6 +66,25 @@ def check_types(cfg: DictConfig) -> None:
     policy = cfg.get("finished", "skip")
     if policy not in FINISHED_POLICIES:
         raise ValueError(f"finished: must be one of {FINISHED_POLICIES}, got {policy!r}")
+    check_speed(cfg.get("speed"))
+
+
+def check_speed(speed: Any) -> None:
+    """Checks the values of a ``speed`` config (``None``: all defaults).
+
+    Raises:
+        ValueError: naming ``speed.attn_implementation`` for an unknown kernel, or
+            ``speed.loss_chunk_size`` below 1.
+    """
+    speed = speed or {}
+    kernel = speed.get("attn_implementation")
+    if kernel is not None and kernel not in ATTENTION_KINDS:
+        raise ValueError(
+            f"speed.attn_implementation={kernel!r}: must be one of {ATTENTION_KINDS} or null"
+        )
+    chunk = speed.get("loss_chunk_size")
+    if chunk is not None and chunk < 1:
+        raise ValueError(f"speed.loss_chunk_size={chunk}: must be at least 1 or null")
 
 
 def _check_type(key: str, value: Any, types: tuple[type, ...], nullable: bool) -> None:

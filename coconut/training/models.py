@@ -38,6 +38,7 @@ from coconut.training.checkpointing import (
     check_weights_match,
     lightning_state_dict,
 )
+from coconut.training.config_types import check_speed
 from coconut.training.symbolic_tokenizer import load_or_build_symbolic_tokenizer
 from coconut.training.tokenizer import load_or_train_tokenizer, save_tokenizer
 from coconut.training.word_tokenizer import load_or_train_word_tokenizer
@@ -46,8 +47,6 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("hub", "scratch")
 TOKENIZER_KINDS = ("bpe", "word", "symbolic")
-ATTENTION_KINDS = ("eager", "sdpa", "flash_attention_2", "flash_attention_3", "flex_attention")
-"""Values of ``speed.attn_implementation`` (``null`` keeps transformers' default)."""
 
 
 def build_tokenizer(
@@ -169,18 +168,11 @@ def speed_options(speed: Mapping | None) -> tuple[dict[str, str], int | None]:
     ``speed`` config; ``None`` (a run launched before it existed) is all defaults.
 
     Raises:
-        ValueError: naming ``speed.attn_implementation`` for an unknown kernel, or
-            ``speed.loss_chunk_size`` below 1.
+        ValueError: as :func:`~coconut.training.config_types.check_speed`.
     """
+    check_speed(speed)
     speed = speed or {}
-    kernel = speed.get("attn_implementation")
-    if kernel is not None and kernel not in ATTENTION_KINDS:
-        raise ValueError(
-            f"speed.attn_implementation={kernel!r}: must be one of {ATTENTION_KINDS} or null"
-        )
-    chunk = speed.get("loss_chunk_size")
-    if chunk is not None and chunk < 1:
-        raise ValueError(f"speed.loss_chunk_size={chunk}: must be at least 1 or null")
+    kernel, chunk = speed.get("attn_implementation"), speed.get("loss_chunk_size")
     attention = {} if kernel is None else {"attn_implementation": str(kernel)}
     return attention, chunk
 

@@ -160,6 +160,9 @@ def test_effective_batch_sets_accumulation_per_device_count():
         ("+method.stages=3", "method: .*stages"),
         ("data.batch_size=0", "data.batch_size"),
         ("eval.stage=-2", "eval.stage"),
+        ("speed.attn_implementation=fast", r"speed\.attn_implementation='fast': must be one of"),
+        ("speed.loss_chunk_size=0", r"speed\.loss_chunk_size=0: must be at least 1"),
+        ("speed.loss_chunk_size=big", r"speed\.loss_chunk_size: expected int"),
     ],
 )
 def test_bad_values_fail_before_training(override, message, tmp_path):
