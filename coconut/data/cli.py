@@ -10,6 +10,7 @@ Examples::
     coconut-data prepare prontoqa --source raw.json --out data/prontoqa \
         --split train=0:9000 --split valid=9000:9200
     coconut-data symbolize ../shared/data/prosqa/valid.json data/published_valid.json
+    coconut-data relabel data/published_valid.json data/published_valid_renamed.json
     coconut-data stats data/prosqa/valid.json
     coconut-data validate data/prosqa/valid.json
 """
@@ -37,7 +38,7 @@ from coconut.data.splits import (
     task_generator,
 )
 from coconut.data.stats import example_stats
-from coconut.data.symbolic import symbolize_records
+from coconut.data.symbolic import relabel_records, symbolize_records
 from coconut.data.validation import validate_examples
 
 GSM8K_HUB_SPLITS = ("train", "test")
@@ -137,6 +138,12 @@ def _add_others(commands: argparse._SubParsersAction) -> None:
         help="keep only records whose path has at most N steps (the anchor's graph_4 "
         "splits are N=4)",
     )  # fmt: skip
+    relabel = commands.add_parser(
+        "relabel", help="write a symbolic ProsQA file with each graph's nodes renamed at random"
+    )
+    relabel.add_argument("file", type=Path, help="symbolic ProsQA records with graph fields")
+    relabel.add_argument("out", type=Path, help="the renamed copy to write")
+    relabel.add_argument("--seed", type=int, default=0, help="draws the renamings")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -290,6 +297,15 @@ def _symbolize(args: argparse.Namespace) -> int:
     return 0
 
 
+def _relabel(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.out.resolve() == args.file.resolve():
+        parser.error(f"the output {args.out} is the input file; write the copy elsewhere")
+    records = relabel_records(read_records(args.file), seed=args.seed, source=str(args.file))
+    path = write_examples(records, args.out)
+    print(f"wrote {len(records)} examples with their nodes renamed to {path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``coconut-data``; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -308,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.max_steps is not None and args.max_steps < 1:
                 parser.error(f"--max-steps must be at least 1, got {args.max_steps}")
             return _symbolize(args)
+        if args.command == "relabel":
+            return _relabel(args, parser)
         return _stats(args)
     except DataValidationError as err:
         print(err, file=sys.stderr)

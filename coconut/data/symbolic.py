@@ -185,13 +185,17 @@ def max_node_index(records: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
     return best
 
 
-def relabel(record: Mapping[str, Any], rng: random.Random, max_nodes: int) -> dict[str, Any]:
+def relabel(
+    record: Mapping[str, Any], rng: random.Random, max_nodes: int, *, own_ids: bool = False
+) -> dict[str, Any]:
     """``record``'s question, steps and answer with its nodes renamed at random.
 
-    Every node the text names gets a distinct label drawn from ``0 .. max_nodes - 1``; the
-    graph is the same. Used per epoch in training (``data.relabel_nodes``), it trains the
-    token of every label, not only the few a generator's numbering uses, and hides the
-    order in which the generator grew the graph (a deeper node has a larger index).
+    Every node the text names gets a distinct new label; the graph is the same. With
+    ``own_ids`` the labels are a permutation of the indices the record already uses (the
+    same id range); otherwise they are drawn from ``0 .. max_nodes - 1``. Used per epoch
+    in training (``data.relabel_nodes``), the wide draw trains the token of every label,
+    and both hide the order in which the generator grew the graph (a deeper node has a
+    larger index).
 
     Raises:
         ValueError: if the question is not symbolic or names more than ``max_nodes``
@@ -203,13 +207,71 @@ def relabel(record: Mapping[str, Any], rng: random.Random, max_nodes: int) -> di
     if len(named) > max_nodes:
         raise ValueError(f"{len(named)} nodes do not fit {max_nodes} labels")
     nodes = sorted(named)
-    label = dict(zip(nodes, rng.sample(range(max_nodes), len(nodes)), strict=True))
+    pool = nodes if own_ids else range(max_nodes)
+    label = dict(zip(nodes, rng.sample(pool, len(nodes)), strict=True))
+    return _renamed_texts(record, label)
+
+
+def _renamed_texts(record: Mapping[str, Any], label: Mapping[int, int]) -> dict[str, Any]:
+    """Question, steps and answer of a symbolic ``record`` with node ``i`` named ``label[i]``."""
+    edges, options, root = parse_question(record["question"])
     moved = [[label[s], label[t]] for s, t in edges]
     return {
         "question": symbolic_question(moved, [label[o] for o in options], label[root]),
         "steps": [str(label[int(step)]) for step in record["steps"]],
         "answer": str(label[int(record["answer"])]),
     }
+
+
+def relabel_records(
+    records: Iterable[Mapping[str, Any]], *, seed: int, source: str | None = None
+) -> list[dict[str, Any]]:
+    """Symbolic ``records`` with their nodes renamed by a random permutation of each
+    record's own ids ``0 .. len(idx_to_symbol) - 1``: the same graphs, edges and id range,
+    but numbered without the generator's order. Text and graph fields are renamed
+    together, so verifiers and probes read the copy as they read the original.
+
+    A model that reads the graph scores the same on both files; one that learned the
+    generator's numbering (every edge from a smaller to a larger index) does not.
+
+    Raises:
+        ValueError: naming ``source`` and the index of a record that is not symbolic or
+            lacks graph fields.
+    """
+    rng = random.Random(f"coconut-relabel-file:{seed}")
+    return [
+        _relabel_record(record, rng, record_name(i, source or "<records>"))
+        for i, record in enumerate(records)
+    ]
+
+
+def _relabel_record(record: Mapping[str, Any], rng: random.Random, at: str) -> dict[str, Any]:
+    """One record of :func:`relabel_records`; ``at`` names it in errors."""
+    missing = [key for key in GRAPH_FIELDS if key not in record]
+    if missing or not question_is_symbolic(record["question"]):
+        why = f"missing {', '.join(missing)}" if missing else "its question is not symbolic"
+        raise ValueError(
+            f"{at}: not a symbolic ProsQA record ({why}); convert the file with "
+            "coconut-data symbolize first"
+        )
+    n = len(record["idx_to_symbol"])
+    label = dict(zip(range(n), rng.sample(range(n), n), strict=True))
+    try:
+        texts = _renamed_texts(record, label)
+        graph = {key: label[int(record[key])] for key in ("root", "target", "neg_target")}
+        edges = [[label[int(s)], label[int(t)]] for s, t in record["edges"]]
+    except KeyError as error:
+        raise ValueError(f"{at}: names node {error}, outside idx_to_symbol (0..{n - 1})") from None
+    return {**record, **texts, **graph, "edges": edges}
+
+
+def question_is_symbolic(question: str) -> bool:
+    """Whether ``question`` has the form ``"s t | ... [Q] a b [R] root"``."""
+    try:
+        parse_question(question)
+    except ValueError:
+        return False
+    return True
 
 
 def path_layers(

@@ -37,6 +37,8 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("data.num_workers", (int,), False),
     ("data.shuffle_facts", (bool,), False),
     ("data.relabel_nodes", (bool,), False),
+    ("data.relabel_own_ids", (bool,), False),
+    ("data.fresh_graphs", (bool,), False),
     ("data.resample_paths", (bool,), False),
     ("model.tokenizer_vocab_size", (int,), True),
     ("speed.attn_implementation", (str,), True),

@@ -23,6 +23,7 @@ from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.fresh_graphs import fresh_graphs
 from coconut.training.models import build_model, build_tokenizer, context_length
 from coconut.training.module import CoconutLitModule
 from coconut.training.prepare import check_context, tokenize_split
@@ -65,22 +66,24 @@ def prepare_inputs(cfg: DictConfig, method: Method, run_dir: Path) -> RunInputs:
         splits, method, ids, context_length(model), cfg.eval.max_new_tokens, cfg.eval.stage
     )
     warn_short_curriculum(method, splits["train"])
-    shuffle = _epoch_rewrite(cfg, records["train"], tokenizer)
+    shuffle = _epoch_rewrite(cfg, records, tokenizer)
     return RunInputs(model, tokenizer, ids, splits, answers, shuffle)
 
 
-def _epoch_rewrite(cfg: DictConfig, train, tokenizer) -> FactShuffle | SymbolicRewrite | None:
-    """How training examples are rewritten each epoch: ``data.relabel_nodes`` and
-    ``data.resample_paths`` (which also reorder with ``data.shuffle_facts``),
-    ``data.shuffle_facts`` alone, or not at all."""
-    source = str(cfg.data.splits.train)
+def _epoch_rewrite(cfg: DictConfig, records, tokenizer) -> FactShuffle | SymbolicRewrite | None:
+    """How training examples are rewritten each epoch: ``data.fresh_graphs``,
+    ``data.relabel_nodes`` and ``data.resample_paths`` (which also reorder with
+    ``data.shuffle_facts``), ``data.shuffle_facts`` alone, or not at all."""
+    train, source = records["train"], str(cfg.data.splits.train)
     shuffle_facts = bool(cfg.data.get("shuffle_facts", False))
     relabel_nodes = bool(cfg.data.get("relabel_nodes", False))
     resample_paths = bool(cfg.data.get("resample_paths", False))
-    if relabel_nodes or resample_paths:
+    fresh = fresh_graphs(cfg.data, records)
+    if relabel_nodes or resample_paths or fresh is not None:
         return SymbolicRewrite(
             list(train), tokenizer, source, relabel_nodes=relabel_nodes,
             resample_paths=resample_paths, shuffle_facts=shuffle_facts,
+            own_ids=bool(cfg.data.get("relabel_own_ids", False)), fresh=fresh,
         )  # fmt: skip
     if shuffle_facts:
         return FactShuffle(train["question"], tokenizer, source)
