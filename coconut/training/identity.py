@@ -2,11 +2,12 @@
 
 A run's identity is its run id (random, drawn at the first launch) and every setting that
 a resumed run must share with the launches before it: seed, method, model, tokenizer, data
-(name, sizes, seeds, and the SHA-256 of each split file's content, not its path), the
-effective batch, optimizer, scheduler and ``init_from``. It is written to
-``<run_dir>/identity.json`` at the first launch and into every checkpoint (by
-:class:`IdentityCallback`). A later launch in the same directory, or one resuming from a
-checkpoint, must match it exactly; :func:`check_identity` names every key that differs.
+(name, sizes, seeds, ``fresh_graphs`` and ``relabel_own_ids`` when on, and the SHA-256 of
+each split file's content, not its path), the effective batch, optimizer, scheduler and
+``init_from``. It is written to ``<run_dir>/identity.json`` at the first launch and into
+every checkpoint (by :class:`IdentityCallback`). A later launch in the same directory, or
+one resuming from a checkpoint, must match it exactly; :func:`check_identity` names every
+key that differs.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 CHECKPOINT_KEY = "coconut_identity"
 _DATA_KEYS = ("name", "sizes", "seeds", "generate", "batch_size")
+_DATA_SWITCHES = ("fresh_graphs", "relabel_own_ids")
+"""Per-epoch data switches recorded only when on, so runs made before them keep matching."""
 
 
 class IdentityMismatchError(ValueError):
@@ -56,6 +59,7 @@ def run_identity(cfg: DictConfig, run_id: str, tokenizer_file: Path | None) -> d
     """
     resolved = OmegaConf.to_container(cfg, resolve=True)
     data = {key: resolved["data"].get(key) for key in _DATA_KEYS}
+    data |= {key: True for key in _DATA_SWITCHES if resolved["data"].get(key)}
     data["sha256"] = {
         split: file_sha256(path) if Path(path).is_file() else None
         for split, path in resolved["data"]["splits"].items()

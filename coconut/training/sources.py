@@ -16,8 +16,9 @@ files, whose sources may also be ``hub:<split>``) replaces
 Nothing is substituted silently. Generation happens only inside ``data.generated_dir``
 (where the data config says its splits are generated); a missing file anywhere else was
 supplied by the user, so it is an error (a typo'd path must not become a fresh dataset).
-Each generated file gets a ``<name>.meta.json`` beside it with its size and seed; a file
-whose recorded size or seed disagrees with ``data.sizes``/``data.seeds`` is an error too.
+Each generated file gets a ``<name>.meta.json`` beside it with its size, seed and generator
+options; a file whose recorded size, seed or options disagree with ``data.sizes``,
+``data.seeds`` or ``data.generate`` is an error too (another ``data.name`` keeps both).
 """
 
 from __future__ import annotations
@@ -97,10 +98,15 @@ def ensure_splits(data_cfg: DictConfig) -> None:
     seeds = OmegaConf.to_container(data_cfg.seeds, resolve=True)
     log.info("data %s: generating the missing splits %s", data_cfg.name, missing)
     written = make_missing_splits(paths, generate, sizes, seeds)
+    options = _generator_options(data_cfg)
     for split, path in written.items():
-        atomic_write_json(
-            meta_path(path), {"n": sizes[split], "seed": seeds[split], "split": split}
-        )
+        meta = {"n": sizes[split], "seed": seeds[split], "split": split, "generate": options}
+        atomic_write_json(meta_path(path), meta)
+
+
+def _generator_options(data_cfg: DictConfig) -> dict:
+    """``data.generate`` as plain JSON types (the generator and its options)."""
+    return OmegaConf.to_container(data_cfg.generate, resolve=True)
 
 
 def meta_path(path: Path) -> Path:
@@ -119,6 +125,8 @@ def _check_generated(data_cfg: DictConfig, split: str, path: Path) -> None:
         "seed": (data_cfg.get("seeds") or {}).get(split),
     }
     keys = {"n": f"data.sizes.{split}", "seed": f"data.seeds.{split}"}
+    if "generate" in meta:  # recorded since data.generate options could change under a name
+        wanted["generate"], keys["generate"] = _generator_options(data_cfg), "data.generate"
     for field, value in wanted.items():
         if value is not None and meta.get(field) != value:
             raise ValueError(

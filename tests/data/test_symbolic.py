@@ -16,6 +16,7 @@ from coconut.data.symbolic import (
     max_node_index,
     parse_question,
     relabel,
+    relabel_records,
     symbolic_question,
     symbolize,
     symbolize_records,
@@ -117,6 +118,66 @@ def test_relabel_renames_every_node_one_to_one():
                      "steps": ["7", "6", "5"], "answer": "5"}  # fmt: skip
     with pytest.raises(ValueError, match="6 nodes do not fit 5 labels"):
         relabel(record, random.Random(0), max_nodes=5)
+
+
+def test_relabel_by_own_ids_permutes_the_ids_the_graph_uses():
+    record = symbolize(GRAPH, _NoShuffle())
+    moved = relabel(record, _Reversed(), max_nodes=64, own_ids=True)
+    # nodes 0..5 take the labels 5, 4, ..., 0: the same id range, reversed
+    assert moved == {"question": "5 3 | 3 2 | 2 1 | 4 0 | [Q] 1 0 [R] 5",
+                     "steps": ["3", "2", "1"], "answer": "1"}  # fmt: skip
+
+
+class _Swap01(random.Random):
+    def sample(self, population, k):  # ids 0 and 1 swap places, the rest stay
+        order = list(population)
+        return [order[1], order[0], *order[2:k]]
+
+
+def test_relabel_records_renames_text_and_graph_fields_together():
+    record = symbolize(GRAPH, _NoShuffle())
+    (moved,) = relabel_records([record], seed=0)
+    assert verify_prosqa(moved) == [] and gold_path(moved)[-1] == moved["target"]
+    assert len(moved["idx_to_symbol"]) == 6
+    assert len(moved["edges"]) == 4 and {v for e in moved["edges"] for v in e} == set(range(6))
+    assert relabel_records([record], seed=0) == [moved]  # the seed fixes the renaming
+
+
+def test_relabel_records_by_a_known_permutation(monkeypatch):
+    record = symbolize(GRAPH, _NoShuffle())
+    monkeypatch.setattr(random, "Random", lambda seed: _Swap01())
+    (moved,) = relabel_records([record], seed=0)
+    # Tom (0) and Ann (1) swap ids; every edge, option and step follows
+    assert moved["question"] == "1 2 | 2 3 | 3 4 | 0 5 | [Q] 4 5 [R] 1"
+    assert (moved["edges"], moved["root"], moved["target"], moved["neg_target"]) == (
+        [[1, 2], [2, 3], [3, 4], [0, 5]], 1, 4, 5)  # fmt: skip
+    assert moved["steps"] == ["2", "3", "4"] and moved["answer"] == "4"
+
+
+def test_relabel_records_names_a_record_that_is_not_symbolic():
+    with pytest.raises(ValueError, match=r"in\.json\[0\]: not a symbolic ProsQA record"):
+        relabel_records([GRAPH], seed=0, source="in.json")
+    bare = {k: GRAPH[k] for k in ("question", "steps", "answer")}
+    with pytest.raises(ValueError, match=r"missing idx_to_symbol"):
+        relabel_records([bare], seed=0, source="in.json")
+
+
+def test_cli_relabel_writes_a_renamed_copy_and_refuses_its_own_input(tmp_path, capsys):
+    source = tmp_path / "sym.json"
+    records = generate_prosqa_symbolic(20, seed=0, num_nodes=8, max_steps=3)
+    source.write_text(json.dumps(records))
+    out = tmp_path / "renamed.json"
+    assert data_main(["relabel", str(source), str(out), "--seed", "3"]) == 0
+    moved = json.loads(out.read_text())
+    assert len(moved) == 20 and all(verify_prosqa(r) == [] for r in moved)
+    assert [r["answer"] for r in moved] != [r["answer"] for r in records]
+    # every edge of the original points from a smaller to a larger id; the copy's do not
+    assert all(s < t for r in records for s, t in r["edges"])
+    assert not all(s < t for r in moved for s, t in r["edges"])
+    with pytest.raises(SystemExit):
+        data_main(["relabel", str(source), str(source)])
+    assert "is the input file" in capsys.readouterr().err
+    assert json.loads(source.read_text()) == records
 
 
 def test_parse_question_refuses_other_text():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from kill_harness import Crash
 
 from coconut.training.train import train
 
@@ -63,3 +64,31 @@ def test_sigkilled_run_resumes_with_the_same_command(
     assert expected.keys() == resumed.keys()
     for key, value in expected.items():
         torch.testing.assert_close(resumed[key], value)
+
+
+@pytest.mark.slow
+def test_a_run_folder_copied_to_another_machine_resumes_to_the_same_weights(
+    tmp_path, toy_data_dir, tiny_args, compose_cfg
+):
+    """What ``experiments/inflight/<run>/`` relies on: a crashed run's folder, copied
+    without its best checkpoints to another parent folder (as a commit carries it to a new
+    machine), resumes there with the same command and ``paths.log_dir`` at the new parent,
+    and ends with the weights of a run that was never interrupted."""
+    run = [*RUN, "logger=csv", "run_name=r", "paths.output_dir=${paths.log_dir}/${run_name}"]
+    ref = tmp_path / "ref"
+    train(compose_cfg([*tiny_args(toy_data_dir, ref / "r"), *run, f"paths.log_dir={ref}"]))
+
+    first, moved = tmp_path / "first", tmp_path / "elsewhere"
+    cfg = compose_cfg([*tiny_args(toy_data_dir, first / "r"), *run, f"paths.log_dir={first}"])
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        train(cfg, callbacks=[Crash(step=9)])
+    shutil.copytree(first / "r", moved / "r", ignore=shutil.ignore_patterns("best-*"))
+    shutil.rmtree(first)  # the old machine is gone
+    assert not list((moved / "r" / "checkpoints").glob("best-*"))
+
+    train(compose_cfg([*tiny_args(toy_data_dir, moved / "r"), *run, f"paths.log_dir={moved}"]))
+    expected, resumed = _weights(ref / "r"), _weights(moved / "r")
+    assert expected.keys() == resumed.keys()
+    for key, value in expected.items():
+        torch.testing.assert_close(resumed[key], value, rtol=0, atol=0)
+    assert (moved / "r" / "results.json").is_file()

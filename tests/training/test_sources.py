@@ -59,3 +59,23 @@ def test_a_missing_file_without_a_generator_says_how_to_make_it(tmp_path, compos
         FileNotFoundError, match=r"data\.splits\.train=.*: no such file .*create it"
     ):
         load_splits(cfg.data)
+
+
+def test_files_generated_with_other_generator_options_are_refused(tmp_path, compose_cfg):
+    load_splits(_data_cfg(compose_cfg, tmp_path))
+    meta = json.loads((tmp_path / "prontoqa_tiny" / "train.meta.json").read_text())
+    assert meta["generate"]["hops"] == 3 and meta["n"] == 30
+    changed = compose_cfg(["data=prontoqa_tiny", f"paths.data_dir={tmp_path}",
+                           *(f"data.sizes.{s}={n}" for s, n in SIZES.items()),
+                           "data.generate.hops=4"])  # fmt: skip
+    with pytest.raises(ValueError, match=r"data\.generate=.*'hops': 4.* was generated with"):
+        load_splits(changed.data)
+
+
+def test_files_from_before_generator_options_were_recorded_still_load(tmp_path, compose_cfg):
+    data_cfg = _data_cfg(compose_cfg, tmp_path)
+    load_splits(data_cfg)
+    for meta_file in (tmp_path / "prontoqa_tiny").glob("*.meta.json"):
+        meta = json.loads(meta_file.read_text())
+        meta_file.write_text(json.dumps({k: v for k, v in meta.items() if k != "generate"}))
+    assert len(load_splits(data_cfg)["train"]) == 30
