@@ -3,7 +3,7 @@
 A ``coconut-train`` run lives in one directory (``outputs/<run_name>`` by default)::
 
     config.yaml      the composed config of the run (resolved)
-    identity.json    what makes two launches the same run (coconut.training.identity)
+    identity.json    what makes two launches the same run (coconut.training.run.identity)
     tokenizer/       the tokenizer a scratch model built (tokenizer.json inside)
     checkpoints/     last.ckpt (for resuming) and the best checkpoints by val/acc
     model/           the evaluated weights and tokenizer (Coconut.save_pretrained)

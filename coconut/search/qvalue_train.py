@@ -39,7 +39,7 @@ from coconut.search.qvalue_module import QValueLitModule, label_loader
 from coconut.search.runs import check_run_dir, load_policy, policy_config, run_id_of
 from coconut.search.value_model import QValueModel
 from coconut.training.hydra_app import hydra_entry
-from coconut.training.identity import new_run_id
+from coconut.training.run.identity import new_run_id
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from coconut.curriculum import (
     build_sequence,
     tokenize_example,
 )
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.datamodule import CurriculumDataModule
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.lightning.stage_callback import CurriculumCallback
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from omegaconf import OmegaConf
 
 from coconut.methods import TABLE1_METHODS
 from coconut.methods.common import StepCurriculum
-from coconut.training.config import accumulate_grad_batches, check_config
+from coconut.training.config.checks import accumulate_grad_batches, check_config
 from coconut.training.train import CONFIG_DIR, train
 
 CONF = Path(CONFIG_DIR)
@@ -199,7 +199,7 @@ def test_debug_limit_runs_every_stage(tiny_cfg):
 
 @pytest.mark.parametrize("key", ["data.shuffle_facts", "data.relabel_nodes"])
 def test_a_symbolic_data_flag_that_is_not_a_boolean_is_refused(key):
-    from coconut.training.config_types import check_types
+    from coconut.training.config.values import check_types
 
     cfg = _compose("experiment=prosqa_symbolic_cot", f"{key}=maybe")
     with pytest.raises(ValueError, match=key.replace(".", r"\.")):

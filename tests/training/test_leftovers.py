@@ -8,7 +8,7 @@ import pytest
 from lightning.pytorch.callbacks import Callback
 from transformers import PreTrainedTokenizerFast
 
-from coconut.training.identity import file_sha256
+from coconut.training.run.identity import file_sha256
 from coconut.training.tokenizer import load_or_train_tokenizer
 from coconut.training.train import train
 

@@ -9,9 +9,9 @@ import pytest
 
 from coconut.curriculum import tokenize_example
 from coconut.data import load_examples
-from coconut.training.prepare import tokenize_split
+from coconut.training.data.tokenizing import tokenize_split
 
-LOGGER = "coconut.training.prepare"
+LOGGER = "coconut.training.data.tokenizing"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from coconut.curriculum import tokenize_example
 from coconut.data.symbolic import parse_question, path_layers
-from coconut.training.symbolic_rewrite import SymbolicRewrite
+from coconut.training.data.symbolic_rewrite import SymbolicRewrite
 from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
 
 

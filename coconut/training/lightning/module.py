@@ -3,7 +3,7 @@
 Every method trains the same :class:`~coconut.model.Coconut` wrapper: on a batch without
 ``<|latent|>`` tokens its forward is a plain pass of the base model, so the language-only
 methods need no second code path. The curriculum stage (its logging and the optimizer
-resets at stage switches) belongs to :mod:`coconut.training.curriculum`.
+resets at stage switches) belongs to :mod:`coconut.training.lightning.stage_callback`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from transformers import PreTrainedTokenizerBase, get_scheduler
 
 from coconut.methods import Method
 from coconut.model import Coconut
-from coconut.training.scoring import EvalTally, score_batch
+from coconut.training.lightning.scoring import EvalTally, score_batch
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from lightning.pytorch.plugins.io import TorchCheckpointIO
 
 from coconut.atomic import atomic_torch_save
 from coconut.rundir import LAST_CHECKPOINT
-from coconut.training.curriculum import CurriculumCallback
+from coconut.training.lightning.stage_callback import CurriculumCallback
 
 log = logging.getLogger(__name__)
 

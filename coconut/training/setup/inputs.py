@@ -21,14 +21,14 @@ from coconut.curriculum import TokenIds, TokenizedExample
 from coconut.methods import Method
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.models import build_model, build_tokenizer, context_length
-from coconut.training.module import CoconutLitModule
-from coconut.training.prepare import check_context, tokenize_split
-from coconut.training.shuffle import FactShuffle
-from coconut.training.sources import load_splits
-from coconut.training.symbolic_rewrite import SymbolicRewrite
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.data.fact_shuffle import FactShuffle
+from coconut.training.data.sources import load_splits
+from coconut.training.data.symbolic_rewrite import SymbolicRewrite
+from coconut.training.data.tokenizing import check_context, tokenize_split
+from coconut.training.lightning.module import CoconutLitModule
+from coconut.training.lightning.stage_callback import CurriculumCallback
+from coconut.training.setup.model import build_model, build_tokenizer, context_length
 
 log = logging.getLogger(__name__)
 

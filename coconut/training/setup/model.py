@@ -33,12 +33,12 @@ from transformers import (
 from coconut.model import Coconut, TokenIds, add_latent_tokens
 from coconut.model.adapters import AdapterConfig, apply_adapter
 from coconut.rundir import TOKENIZER_FILE, RunDir
-from coconut.training.checkpointing import (
+from coconut.training.config.values import check_speed
+from coconut.training.run.checkpoints import (
     CheckpointMismatchError,
     check_weights_match,
     lightning_state_dict,
 )
-from coconut.training.config_types import check_speed
 from coconut.training.symbolic_tokenizer import load_or_build_symbolic_tokenizer
 from coconut.training.tokenizer import load_or_train_tokenizer, save_tokenizer
 from coconut.training.word_tokenizer import load_or_train_word_tokenizer
@@ -168,7 +168,7 @@ def speed_options(speed: Mapping | None) -> tuple[dict[str, str], int | None]:
     ``speed`` config; ``None`` (a run launched before it existed) is all defaults.
 
     Raises:
-        ValueError: as :func:`~coconut.training.config_types.check_speed`.
+        ValueError: as :func:`~coconut.training.config.values.check_speed`.
     """
     check_speed(speed)
     speed = speed or {}

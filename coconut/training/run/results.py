@@ -16,10 +16,10 @@ from omegaconf import DictConfig
 
 from coconut.methods import Method
 from coconut.rundir import RunDir
-from coconut.training.checkpointing import LAST, FinalStageBest
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.module import CoconutLitModule
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.lightning.module import CoconutLitModule
+from coconut.training.lightning.stage_callback import CurriculumCallback
+from coconut.training.run.checkpoints import LAST, FinalStageBest
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from coconut.model import Coconut
 from coconut.rundir import RunDir, remove_paths
-from coconut.training.checkpointing import check_weights_match, read_checkpoint
-from coconut.training.identity import CHECKPOINT_KEY, check_identity
-from coconut.training.models import init_weights
+from coconut.training.run.checkpoints import check_weights_match, read_checkpoint
+from coconut.training.run.identity import CHECKPOINT_KEY, check_identity
+from coconut.training.setup.model import init_weights
 
 log = logging.getLogger(__name__)
 

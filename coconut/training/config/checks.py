@@ -10,8 +10,8 @@ from __future__ import annotations
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.methods import Method, build_method
-from coconut.training.config_types import FINISHED_POLICIES, TYPED_KEYS, check_types
-from coconut.training.curriculum import check_eval_stage
+from coconut.training.config.values import FINISHED_POLICIES, TYPED_KEYS, check_types
+from coconut.training.lightning.stage_callback import check_eval_stage
 
 __all__ = [
     "FINISHED_POLICIES",

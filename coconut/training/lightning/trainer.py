@@ -2,7 +2,7 @@
 
 The callbacks run in this order: the curriculum (it sets each epoch's stage before
 anything else reads it), the best checkpoint by ``val/acc`` among final-stage epochs,
-``last.ckpt`` (written after the epoch's best, see :mod:`coconut.training.checkpointing`),
+``last.ckpt`` (written after the epoch's best, see :mod:`coconut.training.run.checkpoints`),
 the curves plot, the divergence guard (unless ``divergence.check=false``), the identity
 stored in every checkpoint, the per-epoch summary, the caller's callbacks, then the
 learning-rate monitor (with a logger) and the progress bar (unless disabled).
@@ -19,14 +19,14 @@ from lightning.pytorch.callbacks import Callback, LearningRateMonitor
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.rundir import RunDir
-from coconut.training.checkpointing import AtomicCheckpointIO, FinalStageBest, LastCheckpoint
-from coconut.training.config import accumulate_grad_batches
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.divergence import DivergenceGuard
-from coconut.training.identity import IdentityCallback
-from coconut.training.loggers import build_loggers
-from coconut.training.plots import PlotCurves
-from coconut.training.progress import EpochSummary, QuietProgressBar
+from coconut.training.config.checks import accumulate_grad_batches
+from coconut.training.lightning.loggers import build_loggers
+from coconut.training.lightning.plots import PlotCurves
+from coconut.training.lightning.progress import EpochSummary, QuietProgressBar
+from coconut.training.lightning.stage_callback import CurriculumCallback
+from coconut.training.run.checkpoints import AtomicCheckpointIO, FinalStageBest, LastCheckpoint
+from coconut.training.run.divergence import DivergenceGuard
+from coconut.training.run.identity import IdentityCallback
 
 
 def run_callbacks(
@@ -56,7 +56,7 @@ def build_trainer(
         cfg: the composed ``train`` config.
         curriculum: the run's curriculum callback.
         run_dir: the run directory (checkpoints, curves and logs go there).
-        identity: the run identity (:func:`coconut.training.identity.run_identity`).
+        identity: the run identity (:func:`coconut.training.run.identity.run_identity`).
         extra: the caller's callbacks, run after the run's own.
     """
     ckpt_dir = RunDir(run_dir).checkpoints

@@ -14,7 +14,7 @@ from typing import Any
 import lightning as L
 from lightning.pytorch.callbacks import Callback, TQDMProgressBar
 
-from coconut.training.curriculum import CurriculumCallback
+from coconut.training.lightning.stage_callback import CurriculumCallback
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
 """The Lightning data module: tokenized splits laid out for the current curriculum stage.
 
 Examples are tokenized once. Each epoch, ``train_dataloader`` lays them out for the stage
-the :class:`~coconut.training.curriculum.CurriculumCallback` says that epoch trains (with
-the method's stage mixing) in the order :class:`~coconut.training.sampler.EpochSampler`
-draws from ``(seed, epoch)``. The callback has the trainer rebuild the loader every
-epoch; the trainer must leave sampling to this module (``use_distributed_sampler=False``,
-which ``coconut.training`` sets).
+the :class:`~coconut.training.lightning.stage_callback.CurriculumCallback` says that epoch
+trains (with the method's stage mixing) in the order
+:class:`~coconut.training.data.sampler.EpochSampler` draws from ``(seed, epoch)``. The
+callback has the trainer rebuild the loader every epoch; the trainer must leave sampling to
+this module (``use_distributed_sampler=False``, which ``coconut.training`` sets).
 
 Evaluation loaders yield left-padded prompts (the layout cut where generation starts) with
 the gold answers, the number of latent thoughts and a flag marking rank padding.
@@ -29,8 +29,8 @@ from coconut.curriculum import (
     build_sequence,
     example_rng,
 )
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.sampler import EpochSampler, ResumableDataLoader
+from coconut.training.data.sampler import EpochSampler, ResumableDataLoader
+from coconut.training.lightning.stage_callback import CurriculumCallback
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ class StageDataset(Dataset):
         method: method config.
         ids: special token ids.
         shuffle: rewrites an example before it is laid out (e.g.
-            :class:`~coconut.training.shuffle.FactShuffle` or
-            :class:`~coconut.training.symbolic_rewrite.SymbolicRewrite`); ``None`` leaves
+            :class:`~coconut.training.data.fact_shuffle.FactShuffle` or
+            :class:`~coconut.training.data.symbolic_rewrite.SymbolicRewrite`); ``None`` leaves
             it as it is.
     """
 

@@ -25,7 +25,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json
 from coconut.rundir import RunDir
-from coconut.training.config import accumulate_grad_batches, world_size
+from coconut.training.config.checks import accumulate_grad_batches, world_size
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ the method, :meth:`coconut.methods.Method.stage_for_epoch`). Everything else ask
   evaluation prompts at :meth:`eval_stage`; the callback has the trainer rebuild the
   training loader every epoch (``reload_dataloaders_every_n_epochs=1``), since both the
   stage and the data order depend on the epoch;
-- :class:`~coconut.training.checkpointing.FinalStageBest` keeps only checkpoints for which
+- :class:`~coconut.training.run.checkpoints.FinalStageBest` keeps only checkpoints for which
   :meth:`is_final_stage` holds;
 - the final evaluation takes its stage from :meth:`final_eval_stage`;
 - ``coconut-eval`` takes the stage of a finished run from :meth:`requested_eval_stage`.
