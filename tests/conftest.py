@@ -45,7 +45,8 @@ def write_records(records: list[dict], path: Path) -> Path:
 
 def toy_tokenizer(records: list[dict] | None = None) -> PreTrainedTokenizerFast:
     """A byte-level BPE tokenizer trained on toy records, markers included."""
-    from coconut.training.tokenizer import record_texts, train_tokenizer
+    from coconut.tokenizers.bpe import train_tokenizer
+    from coconut.tokenizers.saved import record_texts
 
     return train_tokenizer(record_texts(records or toy_records(64)), vocab_size=320)
 
@@ -107,7 +108,7 @@ def compose_train(overrides: list[str] | None = None) -> DictConfig:
     """The ``train`` config of ``conf/`` with ``overrides``."""
     from hydra import compose, initialize_config_dir
 
-    from coconut.training.train import CONFIG_DIR
+    from coconut.hydra_app import CONFIG_DIR
 
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         return compose("train", overrides=overrides or [])
@@ -173,7 +174,7 @@ def symbolic_examples():
     the symbolic tokenizer and the records tokenized."""
     from coconut.curriculum import tokenize_example
     from coconut.data.symbolic import generate_prosqa_symbolic
-    from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+    from coconut.tokenizers.symbolic import build_symbolic_tokenizer
 
     records = generate_prosqa_symbolic(6, seed=0, num_nodes=10, max_steps=4)
     tokenizer = build_symbolic_tokenizer()

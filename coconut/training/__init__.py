@@ -5,9 +5,6 @@ The entry points sit at the top, the parts they use in one folder each:
 - :mod:`~coconut.training.train`: ``train(cfg)``, one training run end to end;
 - :mod:`~coconut.training.evaluate`: ``coconut-eval``;
 - :mod:`~coconut.training.cli`: the ``coconut-train`` and ``coconut-eval`` console scripts;
-- :mod:`~coconut.training.hydra_app`: the packaged configs (``pkg://coconut.conf``);
-- :mod:`~coconut.training.tokenizer`, :mod:`~coconut.training.word_tokenizer`,
-  :mod:`~coconut.training.symbolic_tokenizer`: the tokenizers of scratch models;
 - :mod:`coconut.training.config`: checks on the Hydra config before any work;
 - :mod:`coconut.training.setup`: the model, tokenizer and inputs a run is built from;
 - :mod:`coconut.training.data`: split files, tokenizing, the data module and its order;
@@ -17,5 +14,6 @@ The entry points sit at the top, the parts they use in one folder each:
 
 ``python -m coconut.training train|eval`` runs the console scripts from a checkout
 (:mod:`~coconut.training.__main__`). The methods live in :mod:`coconut.methods`, layouts
-and collation in :mod:`coconut.curriculum`.
+and collation in :mod:`coconut.curriculum`, the tokenizers in :mod:`coconut.tokenizers`,
+the packaged configs in :mod:`coconut.hydra_app`.
 """

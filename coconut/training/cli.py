@@ -20,8 +20,8 @@ import warnings
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.console import Interrupted, raise_on_sigterm, run_reporting_errors
+from coconut.hydra_app import hydra_entry
 from coconut.training.config.values import check_types
-from coconut.training.hydra_app import hydra_entry
 
 _NOISE = ("litlogger", "litmodels", "💡 Tip")
 

@@ -45,6 +45,7 @@ from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.rundir import RunDir
+from coconut.tokenizers.word import count_unknown
 from coconut.training.config.checks import method_config
 from coconut.training.data.datamodule import CurriculumDataModule
 from coconut.training.data.sources import load_split
@@ -54,7 +55,6 @@ from coconut.training.lightning.stage_callback import CurriculumCallback
 from coconut.training.run.identity import file_sha256
 from coconut.training.run.stopping import EVAL_HINT, reporting_stops
 from coconut.training.setup.model import build_model, build_tokenizer, context_length, init_weights
-from coconut.training.word_tokenizer import count_unknown
 
 log = logging.getLogger(__name__)
 

@@ -32,10 +32,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.methods import Method
-from coconut.rundir import RunDir
+from coconut.rundir import RunDir, new_run_id
 from coconut.training.config.checks import check_accelerator, check_config
 from coconut.training.data.datamodule import CurriculumDataModule
-from coconut.training.hydra_app import CONFIG_DIR
 from coconut.training.lightning.loggers import finish_loggers
 from coconut.training.lightning.module import CoconutLitModule
 from coconut.training.lightning.trainer import build_trainer
@@ -44,7 +43,6 @@ from coconut.training.run.divergence import DivergenceError
 from coconut.training.run.failed_launch import clear_leftovers, undo_on_failure
 from coconut.training.run.identity import (
     check_identity,
-    new_run_id,
     read_identity,
     run_identity,
     write_identity,
@@ -176,4 +174,4 @@ def _fit(
         raise
 
 
-__all__ = ["CONFIG_DIR", "train", "warn_short_curriculum"]
+__all__ = ["train", "warn_short_curriculum"]

@@ -8,8 +8,8 @@ from omegaconf import OmegaConf
 
 from coconut.probe import superposition as sp
 from coconut.probe.graph import distance_frontier, frontier, graph_from_record, walk_frontier
+from coconut.tokenizers.symbolic import build_symbolic_tokenizer
 from coconut.training.setup.model import build_model
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
 
 # 0 -> 1 -> 3 -> 5 (gold path, target 5); 0 -> 2 -> 4; 0 -> 4 (4 is 1 hop by distance and
 # also 2 hops by walk); 6 -> 7 (the other entity's side, 7 the negative target).

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
+from coconut.hydra_app import CONFIG_DIR
 from coconut.search.cli import run_search
 from coconut.search.config import SearchConfigError
 from coconut.search.qvalue_train import train_qvalue
-from coconut.training.hydra_app import CONFIG_DIR
 from coconut.training.train import train
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ from omegaconf import OmegaConf
 
 from coconut.curriculum import Collator, TokenIds, build_method, build_sequence, tokenize_example
 from coconut.data.symbolic import generate_prosqa_symbolic
+from coconut.tokenizers.symbolic import build_symbolic_tokenizer
 from coconut.training.setup.model import build_model
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
 from coconut.training.train import train
 
 RELATIVE_TOLERANCE = 0.02

@@ -11,10 +11,11 @@ from hydra import compose, initialize_config_dir
 from hydra.errors import MissingConfigException
 from omegaconf import OmegaConf
 
+from coconut.hydra_app import CONFIG_DIR
 from coconut.methods import TABLE1_METHODS
 from coconut.methods.common import StepCurriculum
 from coconut.training.config.checks import accumulate_grad_batches, check_config
-from coconut.training.train import CONFIG_DIR, train
+from coconut.training.train import train
 
 CONF = Path(CONFIG_DIR)
 PRESETS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")

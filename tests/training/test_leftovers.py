@@ -8,8 +8,8 @@ import pytest
 from lightning.pytorch.callbacks import Callback
 from transformers import PreTrainedTokenizerFast
 
+from coconut.tokenizers.bpe import load_or_train_tokenizer
 from coconut.training.run.identity import file_sha256
-from coconut.training.tokenizer import load_or_train_tokenizer
 from coconut.training.train import train
 
 QUICK = ("trainer.max_epochs=1", "eval.max_new_tokens=4", "eval.final_split=val")

@@ -10,6 +10,8 @@ import torch
 from omegaconf import OmegaConf
 
 from coconut.data import generate_prosqa
+from coconut.tokenizers.saved import save_tokenizer
+from coconut.tokenizers.word import load_or_train_word_tokenizer
 from coconut.training.setup.model import (
     adopt_source_tokenizer,
     build_model,
@@ -17,9 +19,7 @@ from coconut.training.setup.model import (
     source_tokenizer_dir,
     speed_options,
 )
-from coconut.training.tokenizer import save_tokenizer
 from coconut.training.train import train
-from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 WORD_MODEL = OmegaConf.create({"name": "w", "source": "scratch", "tokenizer": "word"})
 

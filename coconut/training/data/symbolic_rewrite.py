@@ -25,7 +25,7 @@ from transformers import PreTrainedTokenizerBase
 from coconut.curriculum import TokenizedExample, tokenize_example
 from coconut.data.facts import question_form, shuffle_question
 from coconut.data.symbolic import relabel, resample_path
-from coconut.training.symbolic_tokenizer import MAX_NODES
+from coconut.tokenizers.symbolic import MAX_NODES
 
 
 class SymbolicRewrite:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -76,11 +75,6 @@ def run_identity(cfg: DictConfig, run_id: str, tokenizer_file: Path | None) -> d
         "scheduler": resolved["scheduler"],
         "init_from": resolved.get("init_from"),
     }
-
-
-def new_run_id() -> str:
-    """A fresh random run id (also the W&B run id)."""
-    return uuid.uuid4().hex[:12]
 
 
 def read_identity(run_dir: str | Path) -> dict[str, Any] | None:

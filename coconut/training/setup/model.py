@@ -3,8 +3,8 @@
 ``model.source`` picks how: ``hub`` loads pretrained weights and tokenizer (``gpt2``);
 ``scratch`` builds a tokenizer from the training split (``model.tokenizer``: ``bpe``, a
 byte-level BPE of ``tokenizer_vocab_size`` tokens; ``word``, the word-level tokenizer of
-:mod:`coconut.training.word_tokenizer` for the synthetic tasks; ``symbolic``, the fixed
-tokenizer of symbolic ProsQA in :mod:`coconut.training.symbolic_tokenizer`), saves it into
+:mod:`coconut.tokenizers.word` for the synthetic tasks; ``symbolic``, the fixed
+tokenizer of symbolic ProsQA in :mod:`coconut.tokenizers.symbolic`), saves it into
 the run directory (a resumed run reloads it, so token ids never change) and builds a randomly
 initialised model from ``model.arch``. A scratch run with ``init_from`` takes the tokenizer
 saved beside those weights instead of building its own: a tokenizer built from another
@@ -33,15 +33,16 @@ from transformers import (
 from coconut.model import Coconut, TokenIds, add_latent_tokens
 from coconut.model.adapters import AdapterConfig, apply_adapter
 from coconut.rundir import TOKENIZER_FILE, RunDir
+from coconut.tokenizers.bpe import load_or_train_tokenizer
+from coconut.tokenizers.saved import save_tokenizer
+from coconut.tokenizers.symbolic import load_or_build_symbolic_tokenizer
+from coconut.tokenizers.word import load_or_train_word_tokenizer
 from coconut.training.config.values import check_speed
 from coconut.training.run.checkpoints import (
     CheckpointMismatchError,
     check_weights_match,
     lightning_state_dict,
 )
-from coconut.training.symbolic_tokenizer import load_or_build_symbolic_tokenizer
-from coconut.training.tokenizer import load_or_train_tokenizer, save_tokenizer
-from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 log = logging.getLogger(__name__)
 

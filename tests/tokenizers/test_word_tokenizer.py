@@ -10,8 +10,8 @@ from tokenizers import pre_tokenizers
 
 from coconut.data import generate_prontoqa, generate_prosqa
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.tokenizer import record_texts
-from coconut.training.word_tokenizer import (
+from coconut.tokenizers.saved import record_texts
+from coconut.tokenizers.word import (
     UNK_TOKEN,
     count_unknown,
     load_or_train_word_tokenizer,

@@ -1,5 +1,8 @@
 """Where the packaged Hydra configs live, and the entry points' wrapper of ``hydra.main``.
 
+Every console script with a Hydra config (``coconut-train``, ``coconut-eval``,
+``coconut-search``, ``coconut-qvalue``) starts through :func:`hydra_entry`.
+
 The top-level ``conf/`` ships inside the package as ``coconut.conf`` (``coconut/conf``
 links to it in the source tree; a wheel holds a copy), so ``coconut-train`` and
 ``coconut-eval`` find their configs at ``pkg://coconut.conf`` from any directory and

@@ -28,7 +28,7 @@ from transformers import PreTrainedTokenizerFast
 from coconut.data.names import plural
 from coconut.data.vocab import prontoqa_pools, prosqa_pools
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
+from coconut.tokenizers.saved import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
 
 UNK_TOKEN = "<|unk|>"
 TEMPLATE_WORDS = ("Every", "Each", "Is", "is", "are", "a", "an", "not", "or", "True", "False",

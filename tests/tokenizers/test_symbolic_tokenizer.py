@@ -6,7 +6,7 @@ import pytest
 
 from coconut.curriculum.text_format import record_texts
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.symbolic_tokenizer import (
+from coconut.tokenizers.symbolic import (
     MAX_NODES,
     build_symbolic_tokenizer,
     check_node_range,

@@ -9,12 +9,12 @@ from transformers import AutoTokenizer
 
 from coconut.model import add_latent_tokens
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.tokenizer import (
+from coconut.tokenizers.bpe import (
     MIN_VOCAB_SIZE,
     load_or_train_tokenizer,
-    record_texts,
     train_tokenizer,
 )
+from coconut.tokenizers.saved import record_texts
 
 RECORDS = [
     {

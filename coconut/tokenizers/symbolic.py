@@ -7,7 +7,7 @@ the four continuous-thought markers, ``<|unk|>``, the node indices ``0`` to
 this form encodes the same way and without unknown tokens, whatever the run trained on.
 A text is cut at whitespace, a newline being a token of its own, and every word is read
 with a space before it, as the word-level tokenizer reads words
-(:mod:`coconut.training.word_tokenizer`); decoding drops the implied spaces again, which
+(:mod:`coconut.tokenizers.word`); decoding drops the implied spaces again, which
 gives back exactly every text of the training format
 (:mod:`coconut.curriculum.text_format`).
 """
@@ -23,8 +23,8 @@ from transformers import PreTrainedTokenizerFast
 from coconut.curriculum.text_format import ANSWER_MARKER
 from coconut.data.symbolic import MARKERS, max_node_index
 from coconut.model.tokens import SPECIAL_TOKENS
-from coconut.training.tokenizer import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
-from coconut.training.word_tokenizer import (
+from coconut.tokenizers.saved import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
+from coconut.tokenizers.word import (
     UNK_TOKEN,
     implied_space_decoder,
     implied_space_normalizer,
