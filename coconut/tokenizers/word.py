@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-from coconut.data.names import plural
 from coconut.data.vocab import prontoqa_pools, prosqa_pools
+from coconut.data.word_forms import plural
 from coconut.model.tokens import SPECIAL_TOKENS
 from coconut.tokenizers.saved import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
 

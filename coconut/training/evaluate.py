@@ -38,12 +38,13 @@ from omegaconf import DictConfig
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
+from coconut.curriculum import Method, TokenizedExample, build_prompt
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
+from coconut.model.tokens import TokenIds
 from coconut.rundir import RunDir
 from coconut.tokenizers.word import count_unknown
 from coconut.training.config.checks import method_config

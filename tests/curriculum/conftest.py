@@ -3,7 +3,8 @@
 import pytest
 from curriculum_consts import BOT, EOS, EOT, LAT, PAUSE
 
-from coconut.curriculum import TokenIds, TokenizedExample
+from coconut.curriculum import TokenizedExample
+from coconut.model.tokens import TokenIds
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from coconut.curriculum import TokenizedExample
-from coconut.methods import TokenIds
+from coconut.model.tokens import TokenIds
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from coconut.curriculum import (
-    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
@@ -30,6 +29,7 @@ from coconut.curriculum import (
 )
 from coconut.curriculum import build_method as _make_method
 from coconut.methods import TABLE1_METHODS
+from coconut.model.tokens import TokenIds
 
 GOLDEN = Path(__file__).with_name("golden_layouts.json")
 IDS = TokenIds(start_latent=90, latent=91, end_latent=92, pause=93, eos=99)

@@ -6,8 +6,9 @@ from tiny_models import mixed_batch
 from torch.testing import assert_close
 from transformers import AutoTokenizer
 
-from coconut.model import Coconut, TokenIds
+from coconut.model import Coconut
 from coconut.model.serialization import load_reference_checkpoint
+from coconut.model.tokens import TokenIds
 
 
 def test_round_trip(tokenizer_and_model, tmp_path):

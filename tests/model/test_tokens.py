@@ -4,7 +4,8 @@ import pytest
 import torch
 from tiny_models import WORDS, make_tokenizer, tiny_base
 
-from coconut.model import LATENT, PAUSE, START_LATENT, TokenIds, add_latent_tokens
+from coconut.model import LATENT, PAUSE, START_LATENT, add_latent_tokens
+from coconut.model.tokens import TokenIds
 
 
 def test_markers_are_added_resized_and_initialised(arch):

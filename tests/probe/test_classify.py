@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coconut.curriculum import extract_answer
+from coconut.data.graph import ReasoningGraph
 from coconut.probe.classify import (
     CATEGORIES,
     CORRECT_LABEL,
@@ -18,7 +19,6 @@ from coconut.probe.classify import (
     parse_step,
     split_output,
 )
-from coconut.probe.graph import ReasoningGraph
 
 # Tom -> terpus -> brimpus -> lempus (target); Tom -> dumpus -> scrompus (neg target);
 # terpus -> gerpus -> brimpus (a longer way to brimpus)

@@ -10,8 +10,9 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from coconut.curriculum import Collator, TokenIds, build_method, build_sequence, tokenize_example
+from coconut.curriculum import Collator, build_method, build_sequence, tokenize_example
 from coconut.data.symbolic import generate_prosqa_symbolic
+from coconut.model.tokens import TokenIds
 from coconut.tokenizers.symbolic import build_symbolic_tokenizer
 from coconut.training.setup.model import build_model
 from coconut.training.train import train

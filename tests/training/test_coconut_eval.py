@@ -8,8 +8,9 @@ import json
 import pytest
 from hydra import compose, initialize_config_dir
 
-from coconut.curriculum import TokenIds, build_method
+from coconut.curriculum import build_method
 from coconut.hydra_app import CONFIG_DIR
+from coconut.model.tokens import TokenIds
 from coconut.tokenizers.saved import record_texts
 from coconut.tokenizers.word import train_word_tokenizer
 from coconut.training.data.tokenizing import ContextLengthError, tokenize_split

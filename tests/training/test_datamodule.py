@@ -8,12 +8,12 @@ import pytest
 
 from coconut.curriculum import (
     Collator,
-    TokenIds,
     build_method,
     build_prompt,
     build_sequence,
     tokenize_example,
 )
+from coconut.model.tokens import TokenIds
 from coconut.training.data.datamodule import CurriculumDataModule
 from coconut.training.lightning.stage_callback import CurriculumCallback
 

@@ -13,7 +13,7 @@ from omegaconf import OmegaConf
 
 from coconut.hydra_app import CONFIG_DIR
 from coconut.methods import TABLE1_METHODS
-from coconut.methods.common import StepCurriculum
+from coconut.methods.step_curriculum import StepCurriculum
 from coconut.training.config.checks import accumulate_grad_batches, check_config
 from coconut.training.train import train
 

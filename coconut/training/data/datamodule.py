@@ -23,12 +23,12 @@ from torch.utils.data import Dataset
 from coconut.curriculum import (
     Collator,
     Method,
-    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
     example_rng,
 )
+from coconut.model.tokens import TokenIds
 from coconut.training.data.sampler import EpochSampler, ResumableDataLoader
 from coconut.training.lightning.stage_callback import CurriculumCallback
 

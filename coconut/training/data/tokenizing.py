@@ -23,13 +23,13 @@ from transformers import PreTrainedTokenizerBase
 
 from coconut.curriculum import (
     Method,
-    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
     tokenize_example,
 )
 from coconut.curriculum.examples import tokenize_batch
+from coconut.model.tokens import TokenIds
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ import hydra
 from omegaconf import DictConfig
 from transformers import PreTrainedTokenizerBase
 
-from coconut.curriculum import TokenIds, TokenizedExample
+from coconut.curriculum import TokenizedExample
 from coconut.methods import Method
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
+from coconut.model.tokens import TokenIds
 from coconut.training.data.datamodule import CurriculumDataModule
 from coconut.training.data.fact_shuffle import FactShuffle
 from coconut.training.data.sources import load_splits

@@ -30,8 +30,9 @@ from transformers import (
     PreTrainedTokenizerFast,
 )
 
-from coconut.model import Coconut, TokenIds, add_latent_tokens
+from coconut.model import Coconut, add_latent_tokens
 from coconut.model.adapters import AdapterConfig, apply_adapter
+from coconut.model.tokens import TokenIds
 from coconut.rundir import TOKENIZER_FILE, RunDir
 from coconut.tokenizers.bpe import load_or_train_tokenizer
 from coconut.tokenizers.saved import save_tokenizer

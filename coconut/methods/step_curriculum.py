@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from coconut.methods import fields
+from coconut.methods import validated_fields as fields
 from coconut.methods.base import Method, check_epoch
 
 if TYPE_CHECKING:
