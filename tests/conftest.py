@@ -4,6 +4,8 @@
 (follow a chain of "X is a Y" facts; the answer is True or False), so tests need neither
 the data generators nor ``/work/shared/data``. The training fixtures compose the real
 ``conf/`` with a tiny model (2 layers, 32 dims), toy data, no loggers, in ``tmp_path``.
+``ids`` and ``ex`` are the special token ids and the hand-made 3-step example that the
+curriculum and method tests lay out.
 """
 
 from __future__ import annotations
@@ -15,9 +17,25 @@ from pathlib import Path
 
 import pytest
 from omegaconf import DictConfig
+from special_ids import BOT, EOS, EOT, LAT, PAUSE
 from transformers import PreTrainedTokenizerFast
 
+from coconut.data.tokenized import TokenizedExample
+from coconut.model.tokens import TokenIds
+
 NAMES = ("wumpus", "yumpus", "zumpus", "dumpus", "rompus", "numpus", "tumpus", "vumpus")
+
+
+@pytest.fixture
+def ids() -> TokenIds:
+    """The special token ids of :mod:`special_ids`."""
+    return TokenIds(start_latent=BOT, latent=LAT, end_latent=EOT, pause=PAUSE, eos=EOS)
+
+
+@pytest.fixture
+def ex() -> TokenizedExample:
+    """Question [1, 2]; steps [3, 4], [5], [6, 7, 8]; answer [9, eos]."""
+    return TokenizedExample(question=[1, 2], steps=[[3, 4], [5], [6, 7, 8]], answer=[9, EOS])
 
 
 def toy_records(n: int, seed: int = 0, hops: int = 3) -> list[dict]:

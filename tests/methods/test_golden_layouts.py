@@ -1,10 +1,10 @@
 """Golden layouts: every method's layout at every stage, frozen from the pre-registry code.
 
-``golden_layouts.json`` was written by this file's ``--write`` mode from the code before
-methods became registered objects (commit 7b9d967), on a fixed set of examples and
-configs. The test rebuilds everything through the public curriculum API and compares it
-byte for byte: training sequences, labels, eval prompts, latent counts, the stage of each
-epoch, the scheduled stages, stage switches, stage mixing and the longest sequence.
+``golden_layouts.json`` was written by this file's ``--write`` mode from the code as it
+was before methods became registered objects, on a fixed set of examples and configs. The
+test rebuilds everything through the public curriculum API and compares it byte for byte:
+training sequences, labels, eval prompts, latent counts, the stage of each epoch, the
+scheduled stages, stage switches, stage mixing and the longest sequence.
 
 Regenerate only for a deliberate behaviour change:
 ``PYTHONPATH=$PWD python tests/methods/test_golden_layouts.py --write``.

@@ -102,7 +102,7 @@ def rising_val_acc(set_attribute=setattr) -> None:
 def _patch(phase: str) -> None:
     rising_val_acc()
     if phase == "data":
-        # the module that writes generated splits (coconut.data.splits since issue 7)
+        # the module that writes generated splits
         module = splits_module if hasattr(splits_module, "write_examples") else sources
         original = module.write_examples
 
