@@ -4,8 +4,9 @@ The package is layered; a part imports only from the parts listed above it
 (``tests/test_import_layers.py`` checks this, and that no modules import each other in a
 circle):
 
-- ``coconut.atomic``, ``coconut.console``, ``coconut.logfile``, ``coconut.rundir``:
-  atomic writes, console errors and exit codes, log files, the files of a run directory;
+- ``coconut.atomic``, ``coconut.console``, ``coconut.logfile``, ``coconut.rundir``,
+  ``coconut.hydra_app``: atomic writes, console errors and exit codes, log files, the files
+  of a run directory and the run id, the packaged Hydra configs of the console scripts;
 - ``coconut.plotting`` (the one figure convention), ``coconut.model`` (the Coconut wrapper
   around a Hugging Face causal LM: latent feedback, generation, saving; no Lightning, no
   datasets) and ``coconut.data`` (record schema, generators, loaders, verifiers, the
@@ -14,8 +15,10 @@ circle):
   layout of an example at a stage);
 - ``coconut.curriculum`` (tokenized examples laid out and collated for a stage) and
   ``coconut.analysis`` (data-side analyses such as the lookahead yardstick);
+- ``coconut.tokenizers``: the tokenizers of scratch models (BPE, word-level, symbolic);
 - ``coconut.probe``: what the latent thoughts hold (``coconut-probe``);
-- ``coconut.training``: Lightning and Hydra glue (``coconut-train``, ``coconut-eval``);
+- ``coconut.training``: Lightning and Hydra glue (``coconut-train``, ``coconut-eval``),
+  its parts in ``config``, ``setup``, ``data``, ``lightning`` and ``run``;
 - ``coconut.search`` (Q* search over reasoning steps), ``coconut.compare``
   (``coconut-compare``) and ``coconut.bench`` (``coconut-bench``).
 

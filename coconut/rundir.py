@@ -3,7 +3,7 @@
 A ``coconut-train`` run lives in one directory (``outputs/<run_name>`` by default)::
 
     config.yaml      the composed config of the run (resolved)
-    identity.json    what makes two launches the same run (coconut.training.identity)
+    identity.json    what makes two launches the same run (coconut.training.run.identity)
     tokenizer/       the tokenizer a scratch model built (tokenizer.json inside)
     checkpoints/     last.ckpt (for resuming) and the best checkpoints by val/acc
     model/           the evaluated weights and tokenizer (Coconut.save_pretrained)
@@ -18,12 +18,14 @@ A ``coconut-train`` run lives in one directory (``outputs/<run_name>`` by defaul
 Search and Q-value runs (:mod:`coconut.search`) use the same ``config.yaml``,
 ``results.json`` and ``model/`` names. :class:`RunDir` names each of them; it creates
 nothing and reads only when asked (:meth:`RunDir.read_config`, :meth:`RunDir.read_results`).
+:func:`new_run_id` draws the id a new run records, for every console script that makes runs.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +56,11 @@ FRESH_STATE = (TOKENIZER, IDENTITY, CONFIG)
 OUTPUTS = (CHECKPOINTS, MODEL, TOKENIZER, CSV, EVAL, RESULTS, IDENTITY, CURVES, FAILED)
 """What training writes, and what ``finished=redo`` deletes to train a run again (logs,
 ``config.yaml`` and generated data stay)."""
+
+
+def new_run_id() -> str:
+    """A fresh random run id (also the W&B run id), recorded in ``identity.json``."""
+    return uuid.uuid4().hex[:12]
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from coconut.data.graph import ReasoningGraph
 from coconut.data.prosqa_text import parse_fact
 from coconut.probe.classify import classify_output, parse_step, split_output
-from coconut.probe.graph import graph_from_record
 
 
 def answer_kinds(predictions: list[dict], records: list[dict]) -> Counter:
@@ -56,7 +56,7 @@ def output_classes(predictions: list[dict], records: list[dict], thoughts: int =
     classes: Counter = Counter()
     for prediction in predictions:
         record = records[prediction["index"]]
-        graph = graph_from_record(record, prediction["index"])
+        graph = ReasoningGraph.from_record(record, index=prediction["index"])
         output = classify_output(prediction["generated"], graph, record["answer"], k=thoughts)
         classes[output.category] += 1
     return classes

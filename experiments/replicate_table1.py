@@ -27,8 +27,9 @@ from hydra import compose, initialize_config_dir
 
 from coconut.compare import CompareError, collect_runs
 from coconut.compare.cli import write_comparison
+from coconut.hydra_app import CONFIG_DIR
 from coconut.methods import TABLE1_METHODS
-from coconut.training.train import CONFIG_DIR, train
+from coconut.training.train import train
 
 log = logging.getLogger("replicate_table1")
 

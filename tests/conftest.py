@@ -4,6 +4,8 @@
 (follow a chain of "X is a Y" facts; the answer is True or False), so tests need neither
 the data generators nor ``/work/shared/data``. The training fixtures compose the real
 ``conf/`` with a tiny model (2 layers, 32 dims), toy data, no loggers, in ``tmp_path``.
+``ids`` and ``ex`` are the special token ids and the hand-made 3-step example that the
+curriculum and method tests lay out.
 """
 
 from __future__ import annotations
@@ -15,9 +17,25 @@ from pathlib import Path
 
 import pytest
 from omegaconf import DictConfig
+from special_ids import BOT, EOS, EOT, LAT, PAUSE
 from transformers import PreTrainedTokenizerFast
 
+from coconut.data.tokenized import TokenizedExample
+from coconut.model.tokens import TokenIds
+
 NAMES = ("wumpus", "yumpus", "zumpus", "dumpus", "rompus", "numpus", "tumpus", "vumpus")
+
+
+@pytest.fixture
+def ids() -> TokenIds:
+    """The special token ids of :mod:`special_ids`."""
+    return TokenIds(start_latent=BOT, latent=LAT, end_latent=EOT, pause=PAUSE, eos=EOS)
+
+
+@pytest.fixture
+def ex() -> TokenizedExample:
+    """Question [1, 2]; steps [3, 4], [5], [6, 7, 8]; answer [9, eos]."""
+    return TokenizedExample(question=[1, 2], steps=[[3, 4], [5], [6, 7, 8]], answer=[9, EOS])
 
 
 def toy_records(n: int, seed: int = 0, hops: int = 3) -> list[dict]:
@@ -45,7 +63,8 @@ def write_records(records: list[dict], path: Path) -> Path:
 
 def toy_tokenizer(records: list[dict] | None = None) -> PreTrainedTokenizerFast:
     """A byte-level BPE tokenizer trained on toy records, markers included."""
-    from coconut.training.tokenizer import record_texts, train_tokenizer
+    from coconut.tokenizers.bpe import train_tokenizer
+    from coconut.tokenizers.saved import record_texts
 
     return train_tokenizer(record_texts(records or toy_records(64)), vocab_size=320)
 
@@ -107,7 +126,7 @@ def compose_train(overrides: list[str] | None = None) -> DictConfig:
     """The ``train`` config of ``conf/`` with ``overrides``."""
     from hydra import compose, initialize_config_dir
 
-    from coconut.training.train import CONFIG_DIR
+    from coconut.hydra_app import CONFIG_DIR
 
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         return compose("train", overrides=overrides or [])
@@ -173,7 +192,7 @@ def symbolic_examples():
     the symbolic tokenizer and the records tokenized."""
     from coconut.curriculum import tokenize_example
     from coconut.data.symbolic import generate_prosqa_symbolic
-    from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+    from coconut.tokenizers.symbolic import build_symbolic_tokenizer
 
     records = generate_prosqa_symbolic(6, seed=0, num_nodes=10, max_steps=4)
     tokenizer = build_symbolic_tokenizer()

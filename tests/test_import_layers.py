@@ -16,13 +16,14 @@ import coconut
 
 PACKAGE = Path(coconut.__file__).parent
 LAYERS = {
-    "atomic": 0, "console": 0, "logfile": 0, "rundir": 0,
+    "atomic": 0, "console": 0, "logfile": 0, "rundir": 0, "hydra_app": 0,
     "plotting": 1, "model": 1, "data": 1,
     "methods": 2, "bench_checks": 2,
     "curriculum": 3, "analysis": 3,
-    "probe": 4,
-    "training": 5,
-    "search": 6, "compare": 6, "bench": 6,
+    "tokenizers": 4,
+    "probe": 5,
+    "training": 6,
+    "search": 7, "compare": 7, "bench": 7,
 }  # fmt: skip
 
 

@@ -27,14 +27,13 @@ from coconut.curriculum.layout import (
 from coconut.curriculum.schedule import example_rng
 from coconut.curriculum.text_format import extract_answer, record_texts
 from coconut.data.schema import check_record
-from coconut.methods import Method, TokenIds, build_method
+from coconut.methods import Method, build_method
 
 __all__ = [
     "IGNORE_INDEX",
     "Collator",
     "Method",
     "Sequence",
-    "TokenIds",
     "TokenizedExample",
     "build_method",
     "build_prompt",

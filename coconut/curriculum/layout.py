@@ -37,7 +37,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from coconut.curriculum.examples import TokenizedExample
-from coconut.methods import Layout, Method, TokenIds
+from coconut.methods import Layout, Method
+from coconut.model.tokens import TokenIds
 
 IGNORE_INDEX = -100
 """Label value the loss ignores."""

@@ -2,8 +2,9 @@
 
 The schedule itself belongs to the method (:meth:`coconut.methods.Method.stages`,
 :meth:`~coconut.methods.Method.stage_for_epoch`, :meth:`~coconut.methods.Method.sample_stage`);
-during training only :class:`~coconut.training.curriculum.CurriculumCallback` asks which
-stage an epoch trains. What lives here is the seeding of stage mixing.
+during training only
+:class:`~coconut.training.lightning.stage_callback.CurriculumCallback` asks which stage an
+epoch trains. What lives here is the seeding of stage mixing.
 """
 
 from __future__ import annotations

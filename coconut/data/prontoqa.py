@@ -28,8 +28,8 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from coconut.data.names import plural, with_article
 from coconut.data.vocab import prontoqa_pools
+from coconut.data.word_forms import plural, with_article
 
 log = logging.getLogger(__name__)
 

@@ -144,10 +144,3 @@ def _by_split(values: Sequence[int], what: str) -> dict[str, int]:
     if len(values) != len(SPLITS):
         raise ValueError(f"need {len(SPLITS)} {what} ({', '.join(SPLITS)}), got {list(values)}")
     return dict(zip(SPLITS, values, strict=True))
-
-
-def write_splits(splits: dict[str, list[dict[str, Any]]], out_dir: str | Path) -> list[Path]:
-    """Write ``out_dir/{split}.json`` for every split; returns the paths."""
-    return [
-        write_examples(records, Path(out_dir) / f"{name}.json") for name, records in splits.items()
-    ]

@@ -12,11 +12,10 @@ method kept in another distribution names its module in the entry-point group
 ``coconut.methods`` and its YAML lives in a config dir added with ``--config-dir``.
 
 :data:`TABLE1_METHODS`, the paper's Table 1 in row order, is derived from the methods'
-``table1_row``. ``TokenIds`` is re-exported on first use, so importing this package
-does not import PyTorch (``coconut.compare`` reads the method names without it).
+``table1_row``. Importing this package does not import PyTorch (``coconut.compare`` reads
+the method names without it); the token ids a layout uses are
+:class:`coconut.model.tokens.TokenIds`.
 """
-
-from typing import Any
 
 from coconut.methods.base import Layout, Method
 from coconut.methods.registry import (
@@ -47,21 +46,11 @@ MEMORY_REASON_METHODS: tuple[str, ...] = (
 memory_latent hybrid."""
 
 
-def __getattr__(name: str) -> Any:
-    """``TokenIds``, imported from :mod:`coconut.model.tokens` when first asked for."""
-    if name == "TokenIds":
-        from coconut.model.tokens import TokenIds
-
-        return TokenIds
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "MEMORY_REASON_METHODS",
     "TABLE1_METHODS",
     "Layout",
     "Method",
-    "TokenIds",  # resolved by __getattr__
     "build_method",
     "declared_fields",
     "discover_methods",

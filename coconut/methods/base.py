@@ -7,7 +7,7 @@ and evaluation ask beyond that (latent thoughts per stage, latent spans opened w
 generating, the steps its curriculum replaces) and how tables show it (its display name
 and row of the paper's Table 1) are attributes of :class:`Method` too. Field values
 are checked in ``__post_init__`` by the checks each field carries in its metadata (see
-:mod:`coconut.methods.fields`), so a bad value fails with ``method <field>: ...``.
+:mod:`coconut.methods.validated_fields`), so a bad value fails with ``method <field>: ...``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, ClassVar
 
-from coconut.methods.fields import check_field, flag
+from coconut.methods.validated_fields import check_field, flag
 
 if TYPE_CHECKING:
     from coconut.data.tokenized import TokenizedExample

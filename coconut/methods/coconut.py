@@ -2,7 +2,7 @@
 
 At stage ``k`` the first ``k`` reasoning steps become ``k * c_thought`` latent thoughts
 between ``<|start-latent|>`` and ``<|end-latent|>``; past ``max_latent_stage`` every
-language step is gone (see :func:`~coconut.methods.common.num_thoughts`).
+language step is gone (see :func:`~coconut.methods.step_curriculum.num_thoughts`).
 
 With ``next_step_only`` the labels after the thoughts are only the next reasoning step
 while steps remain, and only the answer once none does: the supervision of *Reasoning by
@@ -20,10 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from coconut.methods import fields
+from coconut.methods import validated_fields as fields
 from coconut.methods.base import Layout
-from coconut.methods.common import StageMixing, StepCurriculum, Thoughts, marked, num_thoughts
 from coconut.methods.registry import register
+from coconut.methods.step_curriculum import (
+    StageMixing,
+    StepCurriculum,
+    Thoughts,
+    marked,
+    num_thoughts,
+)
 
 if TYPE_CHECKING:
     from coconut.data.tokenized import TokenizedExample

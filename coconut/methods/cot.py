@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from coconut.methods.base import Layout, Method
-from coconut.methods.common import flat
 from coconut.methods.registry import register
+from coconut.methods.step_curriculum import flat
 
 if TYPE_CHECKING:
     from coconut.data.tokenized import TokenizedExample

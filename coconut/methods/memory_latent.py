@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from coconut.methods.base import Layout
-from coconut.methods.common import StepCurriculum, Thoughts
 from coconut.methods.registry import register
+from coconut.methods.step_curriculum import StepCurriculum, Thoughts
 from coconut.methods.tags import latent_reason_split
 
 if TYPE_CHECKING:

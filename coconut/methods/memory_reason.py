@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from coconut.methods import fields
+from coconut.methods import validated_fields as fields
 from coconut.methods.base import Layout, Method
 from coconut.methods.registry import register
 from coconut.methods.tags import PLACEMENTS, TagSettings, tagged_split

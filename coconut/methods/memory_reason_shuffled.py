@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from coconut.methods import fields
+from coconut.methods import validated_fields as fields
 from coconut.methods.memory_reason import TaggedSteps
 from coconut.methods.registry import register
 from coconut.methods.tags import TagSettings

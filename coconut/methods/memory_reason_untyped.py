@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from coconut.methods import fields
+from coconut.methods import validated_fields as fields
 from coconut.methods.base import Layout, Method
 from coconut.methods.registry import register
 from coconut.methods.tags import TagSettings, tagged_split

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from coconut.methods import fields
+from coconut.methods import validated_fields as fields
 from coconut.methods.base import Layout
-from coconut.methods.common import Thoughts, flat, marked, num_thoughts
 from coconut.methods.registry import register
+from coconut.methods.step_curriculum import Thoughts, flat, marked, num_thoughts
 
 if TYPE_CHECKING:
     from coconut.data.tokenized import TokenizedExample

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from coconut.methods.base import Layout
-from coconut.methods.common import StageMixing, StepCurriculum, marked
 from coconut.methods.registry import register
+from coconut.methods.step_curriculum import StageMixing, StepCurriculum, marked
 
 if TYPE_CHECKING:
     from coconut.data.tokenized import TokenizedExample

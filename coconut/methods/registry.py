@@ -26,7 +26,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from coconut.methods.base import Method
-from coconut.methods.fields import check_field
+from coconut.methods.validated_fields import check_field
 
 log = logging.getLogger(__name__)
 

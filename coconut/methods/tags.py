@@ -134,8 +134,3 @@ def latent_reason_split(
         else:
             continuation += step
     return list(ex.question), continuation + list(ex.answer), replaced * c_thought
-
-
-def reason_count(ex: TokenizedExample) -> int:
-    """Number of reason steps of the example."""
-    return sum(kind == "reason" for kind in check_kinds(ex))

@@ -8,7 +8,6 @@ from coconut.model.tokens import (
     LATENT,
     PAUSE,
     START_LATENT,
-    TokenIds,
     add_latent_tokens,
 )
 
@@ -20,7 +19,6 @@ __all__ = [
     "Coconut",
     "CoconutOutput",
     "GenerationResult",
-    "TokenIds",
     "add_latent_tokens",
     "positions_from_mask",
 ]

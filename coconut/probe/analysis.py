@@ -18,10 +18,10 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from coconut.data.calculator import looks_like_annotation
+from coconut.data.graph import ReasoningGraph
 from coconut.data.schema import GRAPH_FIELDS, has_graph_fields
 from coconut.probe.classify import category_shares, classify_output
 from coconut.probe.forcing import generate_with_thoughts
-from coconut.probe.graph import ReasoningGraph, graph_from_record
 from coconut.probe.gsm8k import hit_rate_by_thought, step_results, thought_hits
 from coconut.probe.loading import ProbedModel
 from coconut.probe.prompts import question_ids
@@ -91,7 +91,7 @@ def graphs_for(task: str, records: Sequence[Mapping[str, Any]]) -> list[Reasonin
         MissingGraphError / ValueError: naming the first example without a usable graph.
     """
     if task == "prosqa":
-        return [graph_from_record(r, i) for i, r in enumerate(records)]
+        return [ReasoningGraph.from_record(r, index=i) for i, r in enumerate(records)]
     if task == "prontoqa":
         return [parse_ontology(r, i) for i, r in enumerate(records)]
     raise ValueError(

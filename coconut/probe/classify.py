@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from coconut.curriculum import extract_answer
 from coconut.data import normalize_answer
-from coconut.probe.graph import ReasoningGraph, distances
+from coconut.data.graph import ReasoningGraph
 
 CORRECT_PATH = "Correct Path"
 LONGER_PATH = "Longer Path"
@@ -116,7 +116,7 @@ def classify_output(
     path, problem = _walk(steps, graph)
     if problem:
         return Classification(HALLUCINATION, problem, tuple(path), correct)
-    dist = distances(graph)
+    dist = graph.distances()
     start, end = path[0], path[-1]
     if dist[start] is None:
         reason = f"path starts at {graph.names[start]!r}, not reachable from the entity"

@@ -21,9 +21,9 @@ from pathlib import Path
 from coconut.atomic import atomic_write_json
 from coconut.console import run_cli
 from coconut.data import load_examples
+from coconut.data.graph import FRONTIER_DEFINITIONS
 from coconut.probe.analysis import TASKS, ProbeOptions, probe_dataset
 from coconut.probe.checks import ALLOW_FLAG, check_data_task, check_thoughts
-from coconut.probe.graph import FRONTIER_DEFINITIONS
 from coconut.probe.loading import (
     load_for_probing,
     max_thoughts,

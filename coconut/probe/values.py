@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import torch
 from transformers import PreTrainedTokenizerBase
 
+from coconut.data.graph import ReasoningGraph
 from coconut.model import Coconut
-from coconut.probe.graph import ReasoningGraph, frontier, heights
 from coconut.probe.prompts import pad_batch, thought_prompt
 
 
@@ -100,7 +100,7 @@ class FrontierValues:
         hop: the frontier the values are compared against.
         values: value of every node.
         frontier: the walk frontier after ``hop`` hops (nodes at the end of some walk of
-            ``hop`` edges from the entity; :func:`~coconut.probe.graph.frontier`).
+            ``hop`` edges from the entity; :meth:`~coconut.data.graph.ReasoningGraph.frontier`).
         heights: every node's height (``None``: no leaf reachable).
     """
 
@@ -150,4 +150,4 @@ def frontier_values(
 ) -> FrontierValues:
     """Node values after ``k`` thoughts with their frontier and heights."""
     values = node_values(model, tokenizer, question, graph, k, cue.prefix)
-    return FrontierValues(k, cue.hop, values, frontier(graph, cue.hop), heights(graph))
+    return FrontierValues(k, cue.hop, values, graph.frontier(cue.hop), graph.heights())

@@ -2,7 +2,7 @@
 
 :func:`run_search` is a plain function of the composed ``search`` config (tests call it);
 :func:`main` wraps it with ``hydra.main`` on the packaged configs
-(:func:`~coconut.training.hydra_app.hydra_entry`). The run directory gets ``config.yaml``,
+(:func:`~coconut.hydra_app.hydra_entry`). The run directory gets ``config.yaml``,
 ``results.json`` (shaped like a training run's: method, data, model, seed and the split's
 metrics), ``predictions.json`` (every example's answer, steps and compute) and
 ``search.log``.
@@ -29,6 +29,7 @@ from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.console import run_reporting_errors
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
+from coconut.hydra_app import hydra_entry
 from coconut.logfile import log_to_file
 from coconut.rundir import RunDir
 from coconut.search.astar import astar_search
@@ -48,7 +49,6 @@ from coconut.search.runs import (
 )
 from coconut.search.values import LearnedValue, OracleValue
 from coconut.search.worlds import world_for
-from coconut.training.hydra_app import hydra_entry
 
 log = logging.getLogger(__name__)
 

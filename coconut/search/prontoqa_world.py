@@ -17,9 +17,9 @@ from typing import Any
 
 from coconut.data import normalize_answer
 from coconut.data import prontoqa_grammar as grammar
-from coconut.data.names import with_article
 from coconut.data.prontoqa import PROPERTY_FAMILIES
 from coconut.data.prosqa_text import split_sentences
+from coconut.data.word_forms import with_article
 from coconut.search.mdp import ANSWER_PREFIX
 
 _PROPERTIES = frozenset(word for family in PROPERTY_FAMILIES for word in family)

@@ -29,8 +29,9 @@ from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.console import run_reporting_errors
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
+from coconut.hydra_app import hydra_entry
 from coconut.logfile import log_to_file
-from coconut.rundir import RunDir
+from coconut.rundir import RunDir, new_run_id
 from coconut.search.cli import make_problems
 from coconut.search.counters import ComputeCounter
 from coconut.search.labeller import Label, RolloutLabeller
@@ -38,8 +39,6 @@ from coconut.search.policy import StepPolicy
 from coconut.search.qvalue_module import QValueLitModule, label_loader
 from coconut.search.runs import check_run_dir, load_policy, policy_config, run_id_of
 from coconut.search.value_model import QValueModel
-from coconut.training.hydra_app import hydra_entry
-from coconut.training.identity import new_run_id
 
 log = logging.getLogger(__name__)
 

@@ -1,12 +1,12 @@
 """The ``coconut-train`` and ``coconut-eval`` console scripts, with lazy imports.
 
 This module imports only Hydra and OmegaConf: ``--help``, a config error or a type error
-(checked by :func:`~coconut.training.config_types.check_types`) come back in about a
+(checked by :func:`~coconut.training.config.values.check_types`) come back in about a
 second, before PyTorch, Lightning and Transformers are imported. Errors we raise for bad
 input print as one line with a hint (:mod:`coconut.console`); third-party noise that says
 nothing about the run is silenced here (:func:`quiet_third_parties`). A training run
 stopped by SIGTERM or Ctrl-C exits 143 or 130 and resumes when the command is repeated
-(:mod:`coconut.training.stopping`).
+(:mod:`coconut.training.run.stopping`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import warnings
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.console import Interrupted, raise_on_sigterm, run_reporting_errors
-from coconut.training.config_types import check_types
-from coconut.training.hydra_app import hydra_entry
+from coconut.hydra_app import hydra_entry
+from coconut.training.config.values import check_types
 
 _NOISE = ("litlogger", "litmodels", "💡 Tip")
 
@@ -59,7 +59,7 @@ def quiet_third_parties() -> None:
 def _train(cfg: DictConfig) -> float | None:
     check_types(cfg)
     quiet_third_parties()
-    from coconut.training.stopping import RESUME_HINT
+    from coconut.training.run.stopping import RESUME_HINT
     from coconut.training.train import train
 
     raise_on_sigterm(RESUME_HINT)  # exit 143, after the lock and cleanup are released
@@ -78,7 +78,7 @@ def _evaluate(cfg: DictConfig) -> float:
         )
     quiet_third_parties()
     from coconut.training.evaluate import evaluate
-    from coconut.training.stopping import EVAL_HINT
+    from coconut.training.run.stopping import EVAL_HINT
 
     raise_on_sigterm(EVAL_HINT)  # exit 143 outside Lightning's loop too
     try:

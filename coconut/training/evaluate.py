@@ -2,13 +2,13 @@
 
 It rebuilds the run from its ``config.yaml`` (method, data, tokenizer), loads the weights
 (``model/`` by default, or a checkpoint), and runs the same batched generation and scoring
-as validation during training (:mod:`coconut.training.scoring`) through Lightning's
+as validation during training (:mod:`coconut.training.lightning.scoring`) through Lightning's
 ``Trainer.test``. The output JSON holds exact-match accuracy, mean generated tokens
 (latent thoughts counted), forward passes, seconds per example and every prediction, and
 names the evaluated file with the SHA-256 of its content. The stage is asked of the
-run's :class:`~coconut.training.curriculum.CurriculumCallback`
-(:meth:`~coconut.training.curriculum.CurriculumCallback.requested_eval_stage`): ``stage=``,
-the stage of ``latents=`` thoughts, or the stage of the run's own final evaluation.
+run's :class:`~coconut.training.lightning.stage_callback.CurriculumCallback`
+(:meth:`~coconut.training.lightning.stage_callback.CurriculumCallback.requested_eval_stage`):
+``stage=``, the stage of ``latents=`` thoughts, or the stage of the run's own final evaluation.
 
 ``split_path=<file>`` evaluates any file in the ``{question, steps, answer}`` schema from
 the run's task (e.g. the published ProsQA split) with the run's tokenizer and stage.
@@ -38,23 +38,24 @@ from omegaconf import DictConfig
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
-from coconut.curriculum import Method, TokenIds, TokenizedExample, build_prompt
+from coconut.curriculum import Method, TokenizedExample, build_prompt
 from coconut.data import load_examples
 from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
+from coconut.model.tokens import TokenIds
 from coconut.rundir import RunDir
-from coconut.training.config import method_config
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.identity import file_sha256
-from coconut.training.models import build_model, build_tokenizer, context_length, init_weights
-from coconut.training.module import CoconutLitModule
-from coconut.training.prepare import ContextLengthError, tokenize_split
-from coconut.training.sources import load_split
-from coconut.training.stopping import EVAL_HINT, reporting_stops
-from coconut.training.word_tokenizer import count_unknown
+from coconut.tokenizers.word import count_unknown
+from coconut.training.config.checks import method_config
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.data.sources import load_split
+from coconut.training.data.tokenizing import ContextLengthError, tokenize_split
+from coconut.training.lightning.module import CoconutLitModule
+from coconut.training.lightning.stage_callback import CurriculumCallback
+from coconut.training.run.identity import file_sha256
+from coconut.training.run.stopping import EVAL_HINT, reporting_stops
+from coconut.training.setup.model import build_model, build_tokenizer, context_length, init_weights
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ accuracy and training loss per epoch, stages shaded).
 A killed run continues where its last checkpoint left it (epoch, stage, batch, optimizer
 and random state) by repeating the same command: ``resume=auto`` is the default. A launch
 that stops before its first checkpoint leaves nothing that changes the next launch
-(:mod:`coconut.training.leftovers`).
+(:mod:`coconut.training.run.failed_launch`).
 
 The steps live beside it: what the run directory already holds
-(:mod:`coconut.training.resume`), the data, model and Lightning parts
-(:mod:`coconut.training.run_inputs`), the trainer and its callbacks
-(:mod:`coconut.training.trainer`) and the final evaluation
-(:mod:`coconut.training.results`).
+(:mod:`coconut.training.run.resume`), the data, model and Lightning parts
+(:mod:`coconut.training.setup.inputs`), the trainer and its callbacks
+(:mod:`coconut.training.lightning.trainer`) and the final evaluation
+(:mod:`coconut.training.run.results`).
 """
 
 from __future__ import annotations
@@ -32,33 +32,31 @@ from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json, atomic_write_text
 from coconut.methods import Method
-from coconut.rundir import RunDir
-from coconut.training.checkpointing import find_resume_checkpoint
-from coconut.training.config import check_accelerator, check_config
-from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.divergence import DivergenceError
-from coconut.training.hydra_app import CONFIG_DIR
-from coconut.training.identity import (
+from coconut.rundir import RunDir, new_run_id
+from coconut.training.config.checks import check_accelerator, check_config
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.lightning.loggers import finish_loggers
+from coconut.training.lightning.module import CoconutLitModule
+from coconut.training.lightning.trainer import build_trainer
+from coconut.training.run.checkpoints import find_resume_checkpoint
+from coconut.training.run.divergence import DivergenceError
+from coconut.training.run.failed_launch import clear_leftovers, undo_on_failure
+from coconut.training.run.identity import (
     check_identity,
-    new_run_id,
     read_identity,
     run_identity,
     write_identity,
 )
-from coconut.training.leftovers import clear_leftovers, undo_on_failure
-from coconut.training.loggers import finish_loggers
-from coconut.training.module import CoconutLitModule
-from coconut.training.results import final_evaluation, run_results, summary
-from coconut.training.resume import (
+from coconut.training.run.lock import RunLock, is_primary_process, remove_stale_temp_files
+from coconut.training.run.results import final_evaluation, run_results, summary
+from coconut.training.run.resume import (
     check_resumable,
     finished_run,
     load_weights,
     trained_run_error,
 )
-from coconut.training.run_inputs import lightning_parts, prepare_inputs, warn_short_curriculum
-from coconut.training.runlock import RunLock, is_primary_process, remove_stale_temp_files
-from coconut.training.stopping import reporting_stops
-from coconut.training.trainer import build_trainer
+from coconut.training.run.stopping import reporting_stops
+from coconut.training.setup.inputs import lightning_parts, prepare_inputs, warn_short_curriculum
 
 log = logging.getLogger(__name__)
 
@@ -176,4 +174,4 @@ def _fit(
         raise
 
 
-__all__ = ["CONFIG_DIR", "train", "warn_short_curriculum"]
+__all__ = ["train", "warn_short_curriculum"]

@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 import pytest
 import torch
-from curriculum_consts import BOT, EOS, EOT, LAT, X
+from special_ids import BOT, EOS, EOT, LAT, X
 
 from coconut.curriculum import (
     Collator,

@@ -5,7 +5,7 @@ The example (see conftest) is question [1, 2], steps [3, 4], [5], [6, 7, 8] and 
 """
 
 import pytest
-from curriculum_consts import BOT, EOS, EOT, LAT, PAUSE, X
+from special_ids import BOT, EOS, EOT, LAT, PAUSE, X
 
 from coconut.curriculum import (
     TokenizedExample,

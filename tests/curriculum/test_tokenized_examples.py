@@ -4,9 +4,9 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-from coconut.curriculum import TokenIds, build_method, build_sequence, tokenize_example
-from coconut.model.tokens import END_LATENT, LATENT, PAUSE, START_LATENT
-from coconut.training.tokenizer import train_tokenizer
+from coconut.curriculum import build_method, build_sequence, tokenize_example
+from coconut.model.tokens import END_LATENT, LATENT, PAUSE, START_LATENT, TokenIds
+from coconut.tokenizers.bpe import train_tokenizer
 
 RECORD = {
     "question": "Alex is a wumpus. Every wumpus is a yumpus. Is Alex a yumpus?",

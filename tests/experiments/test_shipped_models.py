@@ -20,8 +20,8 @@ from hydra import compose, initialize_config_dir
 
 from coconut.data import generate_prosqa
 from coconut.data.cli import main as data_main
+from coconut.hydra_app import CONFIG_DIR
 from coconut.training.evaluate import evaluate
-from coconut.training.train import CONFIG_DIR
 
 MODELS = Path(__file__).resolve().parents[2] / "experiments" / "models"
 

@@ -27,10 +27,10 @@ ECHO = textwrap.dedent(
     from dataclasses import dataclass
     from typing import ClassVar
 
-    from coconut.methods import fields
+    from coconut.methods import validated_fields as fields
     from coconut.methods.base import Layout, Method
-    from coconut.methods.common import flat
     from coconut.methods.registry import register
+    from coconut.methods.step_curriculum import flat
 
 
     @register

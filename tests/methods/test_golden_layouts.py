@@ -1,10 +1,10 @@
 """Golden layouts: every method's layout at every stage, frozen from the pre-registry code.
 
-``golden_layouts.json`` was written by this file's ``--write`` mode from the code before
-methods became registered objects (commit 7b9d967), on a fixed set of examples and
-configs. The test rebuilds everything through the public curriculum API and compares it
-byte for byte: training sequences, labels, eval prompts, latent counts, the stage of each
-epoch, the scheduled stages, stage switches, stage mixing and the longest sequence.
+``golden_layouts.json`` was written by this file's ``--write`` mode from the code as it
+was before methods became registered objects, on a fixed set of examples and configs. The
+test rebuilds everything through the public curriculum API and compares it byte for byte:
+training sequences, labels, eval prompts, latent counts, the stage of each epoch, the
+scheduled stages, stage switches, stage mixing and the longest sequence.
 
 Regenerate only for a deliberate behaviour change:
 ``PYTHONPATH=$PWD python tests/methods/test_golden_layouts.py --write``.
@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 
 from coconut.curriculum import (
-    TokenIds,
     TokenizedExample,
     build_prompt,
     build_sequence,
@@ -30,6 +29,7 @@ from coconut.curriculum import (
 )
 from coconut.curriculum import build_method as _make_method
 from coconut.methods import TABLE1_METHODS
+from coconut.model.tokens import TokenIds
 
 GOLDEN = Path(__file__).with_name("golden_layouts.json")
 IDS = TokenIds(start_latent=90, latent=91, end_latent=92, pause=93, eos=99)

@@ -6,8 +6,9 @@ import pytest
 
 from coconut.curriculum import IGNORE_INDEX as X
 from coconut.curriculum import TokenizedExample, build_prompt, build_sequence
-from coconut.methods import MEMORY_REASON_METHODS, TokenIds, build_method
+from coconut.methods import MEMORY_REASON_METHODS, build_method
 from coconut.methods.tags import shuffled_kinds
+from coconut.model.tokens import TokenIds
 
 # Question [1, 2]; steps [3, 4] (memory), [5] (reason), [6, 7, 8] (reason); answer [9, eos].
 EOS = 99

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from tiny_models import WORDS, make_tokenizer, tiny_base, tiny_coconut
+from tiny import WORDS, tiny_base, tiny_coconut, tiny_word_tokenizer
 
 from coconut.model import Coconut, add_latent_tokens
 
@@ -22,7 +22,7 @@ def model(arch) -> Coconut:
 @pytest.fixture
 def tokenizer_and_model(arch):
     torch.manual_seed(0)
-    tokenizer = make_tokenizer()
+    tokenizer = tiny_word_tokenizer()
     base = tiny_base(arch, vocab=len(WORDS))
     ids = add_latent_tokens(tokenizer, base, init_token="<<")
     model = Coconut(base, ids.latent, ids.start_latent, ids.end_latent, 0)

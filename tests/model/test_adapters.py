@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from tiny_models import BOT, EOS, EOT, LAT, tiny_base
+from tiny import BOT, EOS, EOT, LAT, tiny_base
 
 from coconut.model import Coconut
 from coconut.model.adapters import (

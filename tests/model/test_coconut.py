@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from tiny_models import BOT, EOT, LAT, mixed_batch, tiny_base, tiny_coconut
+from tiny import BOT, EOT, LAT, mixed_batch, tiny_base, tiny_coconut
 from torch.testing import assert_close
 
 from coconut.model import Coconut

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-from tiny_models import EOS
+from tiny import EOS
 
 from coconut.model import Coconut
 from coconut.model.decode import decode

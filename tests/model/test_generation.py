@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from tiny_models import EOS, mixed_batch
+from tiny import EOS, mixed_batch
 
 from coconut.model.generation import left_align
 from coconut.model.reference import naive_generate

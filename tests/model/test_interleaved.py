@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from tiny_models import BOT, EOS, EOT, LAT, tiny_coconut
+from tiny import BOT, EOS, EOT, LAT, tiny_coconut
 
 from coconut.model import Coconut
 

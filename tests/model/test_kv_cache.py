@@ -8,7 +8,7 @@ import warnings
 from types import SimpleNamespace
 
 import torch
-from tiny_models import mixed_batch
+from tiny import mixed_batch
 
 from coconut.model.kv_cache import cache_keyword, returned_cache
 from coconut.model.reference import naive_generate

@@ -6,7 +6,7 @@ import math
 
 import pytest
 import torch
-from tiny_models import mixed_batch, tiny_coconut
+from tiny import mixed_batch, tiny_coconut
 from torch.testing import assert_close
 
 from coconut.model import Coconut

@@ -2,12 +2,13 @@
 
 import pytest
 import torch
-from tiny_models import mixed_batch
+from tiny import mixed_batch
 from torch.testing import assert_close
 from transformers import AutoTokenizer
 
-from coconut.model import Coconut, TokenIds
+from coconut.model import Coconut
 from coconut.model.serialization import load_reference_checkpoint
+from coconut.model.tokens import TokenIds
 
 
 def test_round_trip(tokenizer_and_model, tmp_path):
@@ -43,7 +44,7 @@ def test_missing_config_is_a_clear_error(tmp_path):
 
 
 def test_reference_state_dict_loads(model, tmp_path):
-    from tiny_models import tiny_coconut
+    from tiny import tiny_coconut
 
     state = {k: v.clone() for k, v in model.state_dict().items()}
     state["embedding.weight"] = model.base_causallm.get_input_embeddings().weight.clone()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coconut.curriculum import extract_answer
+from coconut.data.graph import ReasoningGraph
 from coconut.probe.classify import (
     CATEGORIES,
     CORRECT_LABEL,
@@ -18,7 +19,6 @@ from coconut.probe.classify import (
     parse_step,
     split_output,
 )
-from coconut.probe.graph import ReasoningGraph
 
 # Tom -> terpus -> brimpus -> lempus (target); Tom -> dumpus -> scrompus (neg target);
 # terpus -> gerpus -> brimpus (a longer way to brimpus)
@@ -75,7 +75,7 @@ def test_a_path_continued_after_thoughts_counts_the_hops_before_it():
 
 
 def test_without_thoughts_the_chain_must_start_at_the_entity():
-    # issue 23: at k=0 this chain is disconnected from Tom; it was a Correct Path
+    # with no thought the chain must start at Tom: at k=0 this one is disconnected from him
     text = out("Every brimpus is a lempus.")
     result = classify_output(text, GRAPH, GOLD, k=0)
     assert result.category == HALLUCINATION
@@ -86,7 +86,7 @@ def test_without_thoughts_the_chain_must_start_at_the_entity():
 
 
 def test_the_class_and_the_accuracy_read_the_same_answer_line():
-    # issue 23: with two ### lines the class read the first answer, accuracy the last
+    # with two ### lines both the class and the accuracy read the last answer
     chain = ("Tom is a terpus.", "Every terpus is a brimpus.", "Every brimpus is a lempus.")
     text = "".join(s + "\n" for s in chain) + f"### Tom is a scrompus.\n### {GOLD}{EOS}"
     assert extract_answer(text, EOS) == GOLD

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from coconut.probe.graph import frontier, heights
 from coconut.probe.prontoqa import parse_ontology, singular
 
 RECORD = {
@@ -28,15 +27,15 @@ def names(graph, nodes):
 def test_ontology_nodes_edges_and_target():
     g = parse_ontology(RECORD)
     assert g.names[g.root] == "Alex"
-    assert names(g, frontier(g, 1)) == ["tumpus"]
-    assert sorted(names(g, frontier(g, 2))) == ["bright", "gorpus"]
-    assert names(g, frontier(g, 3)) == ["wumpus"]
-    assert sorted(names(g, frontier(g, 4))) == ["impus", "not hot"]
+    assert names(g, g.frontier(1)) == ["tumpus"]
+    assert sorted(names(g, g.frontier(2))) == ["bright", "gorpus"]
+    assert names(g, g.frontier(3)) == ["wumpus"]
+    assert sorted(names(g, g.frontier(4))) == ["impus", "not hot"]
     assert g.names[g.target] == "not hot" and g.names[g.neg_target] == "hot"
     assert g.texts[g.index("gorpus")] == " a gorpus" and g.texts[g.index("impus")] == " an impus"
     assert g.texts[g.target] == " not hot"
     assert "Sam" not in g.names  # facts about other entities are left out
-    assert heights(g)[g.root] == 2  # Alex -> tumpus -> bright
+    assert g.heights()[g.root] == 2  # Alex -> tumpus -> bright
 
 
 def test_singular():

@@ -6,10 +6,10 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
+from coconut.data.graph import ReasoningGraph
 from coconut.probe import superposition as sp
-from coconut.probe.graph import distance_frontier, frontier, graph_from_record, walk_frontier
-from coconut.training.models import build_model
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+from coconut.tokenizers.symbolic import build_symbolic_tokenizer
+from coconut.training.setup.model import build_model
 
 # 0 -> 1 -> 3 -> 5 (gold path, target 5); 0 -> 2 -> 4; 0 -> 4 (4 is 1 hop by distance and
 # also 2 hops by walk); 6 -> 7 (the other entity's side, 7 the negative target).
@@ -27,12 +27,12 @@ RECORD = {
 
 
 def test_walk_and_distance_frontiers_differ_where_paths_differ_in_length():
-    graph = graph_from_record(RECORD)
-    assert distance_frontier(graph, 2) == [3] and walk_frontier(graph, 2) == [3, 4]
-    assert frontier(graph, 2) == walk_frontier(graph, 2)
-    assert frontier(graph, 2, "distance") == [3]
+    graph = ReasoningGraph.from_record(RECORD)
+    assert graph.distance_frontier(2) == [3] and graph.walk_frontier(2) == [3, 4]
+    assert graph.frontier(2) == graph.walk_frontier(2)
+    assert graph.frontier(2, "distance") == [3]
     with pytest.raises(ValueError, match="definition must be one of"):
-        frontier(graph, 2, "bfs")
+        graph.frontier(2, "bfs")
 
 
 def test_node_groups_are_disjoint_and_exact():

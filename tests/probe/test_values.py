@@ -14,8 +14,8 @@ import pytest
 import torch
 from tiny import tiny_gpt2
 
+from coconut.data.graph import ReasoningGraph
 from coconut.model import END_LATENT, LATENT, START_LATENT, Coconut
-from coconut.probe.graph import ReasoningGraph
 from coconut.probe.thoughts import decode_thoughts
 from coconut.probe.values import continuation_ids, frontier_values, node_values, prosqa_cue
 

@@ -27,6 +27,7 @@ def prosqa_records():
 
 @pytest.fixture(scope="session")
 def prosqa_tokenizer(prosqa_records):
-    from coconut.training.tokenizer import record_texts, train_tokenizer
+    from coconut.tokenizers.bpe import train_tokenizer
+    from coconut.tokenizers.saved import record_texts
 
     return train_tokenizer(record_texts(prosqa_records), vocab_size=600)

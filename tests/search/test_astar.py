@@ -37,7 +37,7 @@ def test_oracle_astar_with_enumerate_solves_generated_prosqa(prosqa_records, pro
 def test_oracle_astar_with_enumerate_solves_all_at_the_default_budget(
     prosqa_records, prosqa_tokenizer
 ):
-    # issue 23: at the default 32 expansions breadth-first ties left some questions unsolved
+    # ties broken depth-first leave no question unsolved at the default 32 expansions
     cfg = SearchConfig(name="astar", value="oracle", proposer="enumerate")
     assert cfg.max_expansions == 32
     search = build_searcher(cfg, None, OracleValue(ComputeCounter()), prosqa_tokenizer)
@@ -124,8 +124,8 @@ def _uniform_tree(depth: int, width: int) -> dict[tuple[str, ...], list[str]]:
 
 
 def test_ties_go_depth_first_and_solve_within_a_small_budget():
-    # issue 23: with every step valued alike (the oracle with enumerate), first-in-first-out
-    # ties made A* breadth-first: 1 + 3 + 9 + 27 = 40 expansions before any answer
+    # every step valued alike (the oracle with enumerate): breaking ties first-in-first-out
+    # would make A* breadth-first, 1 + 3 + 9 + 27 = 40 expansions before any answer
     tree = _uniform_tree(depth=3, width=3)
     proposer = ScriptedProposer(tree)
     cfg = SearchConfig(max_expansions=5)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
+from coconut.hydra_app import CONFIG_DIR
 from coconut.search.cli import run_search
 from coconut.search.config import SearchConfigError
 from coconut.search.qvalue_train import train_qvalue
-from coconut.training.hydra_app import CONFIG_DIR
 from coconut.training.train import train
 
 REPO = Path(__file__).resolve().parents[2]
@@ -71,7 +71,7 @@ def test_a_second_policy_with_the_same_settings_keeps_the_first_results(policy_r
         )  # fmt: skip
         run_search(cfg)
     found = sorted(log_dir.glob("*/results.json"))
-    assert len(found) == 2  # one overwrote the other before issue 23
+    assert len(found) == 2  # two policies' searches write two runs, neither overwritten
     ids = {json.loads(p.read_text())["policy_run_id"] for p in found}
     assert ids == {identity["run_id"], "second000000"}
     assert all((p.parent / "search.log").is_file() for p in found)

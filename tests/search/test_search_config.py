@@ -8,8 +8,8 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+from coconut.hydra_app import CONFIG_DIR
 from coconut.search.config import SearchConfig, SearchConfigError
-from coconut.training.hydra_app import CONFIG_DIR
 
 SEARCHES = sorted(p.stem for p in (Path(CONFIG_DIR) / "search").glob("*.yaml"))
 

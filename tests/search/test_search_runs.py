@@ -16,10 +16,10 @@ from hydra import compose, initialize_config_dir
 from coconut.console import HINT, UsageError
 from coconut.data import generate_prosqa
 from coconut.data.tasks import TaskMismatchError
+from coconut.hydra_app import CONFIG_DIR
 from coconut.search.cli import run_search
 from coconut.search.qvalue_train import train_qvalue
 from coconut.search.runs import run_id_of
-from coconut.training.hydra_app import CONFIG_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 GSM8K = [{"question": "Tom has 3 apples and buys 4. How many?", "steps": ["<<3+4=7>>"],

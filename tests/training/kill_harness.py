@@ -17,11 +17,11 @@ from hydra import compose, initialize_config_dir
 from lightning.pytorch.callbacks import Callback
 
 import coconut.data.splits as splits_module
-import coconut.training.sources as sources
+import coconut.training.data.sources as sources
 import coconut.training.train as train_module
 from coconut.model import Coconut
-from coconut.training import checkpointing
-from coconut.training.module import CoconutLitModule
+from coconut.training.lightning.module import CoconutLitModule
+from coconut.training.run import checkpoints
 
 
 class Crash(Callback):
@@ -102,7 +102,7 @@ def rising_val_acc(set_attribute=setattr) -> None:
 def _patch(phase: str) -> None:
     rising_val_acc()
     if phase == "data":
-        # the module that writes generated splits (coconut.data.splits since issue 7)
+        # the module that writes generated splits
         module = splits_module if hasattr(splits_module, "write_examples") else sources
         original = module.write_examples
 
@@ -112,27 +112,27 @@ def _patch(phase: str) -> None:
 
         module.write_examples = write_then_die
     elif phase == "checkpoint_write":
-        original_save = checkpointing.atomic_torch_save
+        original_save = checkpoints.atomic_torch_save
         calls = {"n": 0}
 
         def save_half_then_die(obj, path):
             calls["n"] += 1
-            if Path(path).name == checkpointing.LAST and calls["n"] == 6:
+            if Path(path).name == checkpoints.LAST and calls["n"] == 6:
                 tmp = Path(path).parent / f".{Path(path).name}.killed.tmp"
                 tmp.write_bytes(b"\x80\x02 half a checkpoint")
                 die()
             return original_save(obj, path)
 
-        checkpointing.atomic_torch_save = save_half_then_die
+        checkpoints.atomic_torch_save = save_half_then_die
     elif phase == "best_written":
-        original_best = checkpointing.FinalStageBest._save_checkpoint
+        original_best = checkpoints.FinalStageBest._save_checkpoint
 
         def best_then_die(self, trainer, filepath):
             original_best(self, trainer, filepath)
             if trainer.current_epoch == 4:
                 die()  # before last.ckpt of this epoch, with the old best still recorded
 
-        checkpointing.FinalStageBest._save_checkpoint = best_then_die
+        checkpoints.FinalStageBest._save_checkpoint = best_then_die
     elif phase == "export":
 
         def export_dies(self, directory, tokenizer=None):

@@ -10,10 +10,11 @@ import pytest
 import torch
 from omegaconf import OmegaConf
 
-from coconut.curriculum import Collator, TokenIds, build_method, build_sequence, tokenize_example
+from coconut.curriculum import Collator, build_method, build_sequence, tokenize_example
 from coconut.data.symbolic import generate_prosqa_symbolic
-from coconut.training.models import build_model
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+from coconut.model.tokens import TokenIds
+from coconut.tokenizers.symbolic import build_symbolic_tokenizer
+from coconut.training.setup.model import build_model
 from coconut.training.train import train
 
 RELATIVE_TOLERANCE = 0.02

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from coconut.curriculum import build_method
-from coconut.training.checkpointing import (
+from coconut.training.lightning.stage_callback import CurriculumCallback
+from coconut.training.run.checkpoints import (
     AtomicCheckpointIO,
     CheckpointMismatchError,
     FinalStageBest,
@@ -16,7 +17,6 @@ from coconut.training.checkpointing import (
     check_weights_match,
     find_resume_checkpoint,
 )
-from coconut.training.curriculum import CurriculumCallback
 
 
 class _Explodes:
@@ -90,7 +90,7 @@ def test_best_checkpoint_only_at_the_final_stage(tmp_path, name, epoch, skipped,
 
 def test_train_seconds_count_every_launch_and_stop_at_fit_end(tmp_path: Path, monkeypatch):
     clock = iter([100.0, 130.0, 130.0, 999.0])
-    monkeypatch.setattr("coconut.training.checkpointing.time.perf_counter", lambda: next(clock))
+    monkeypatch.setattr("coconut.training.run.checkpoints.time.perf_counter", lambda: next(clock))
     last = LastCheckpoint(tmp_path)
     last.load_state_dict({"train_seconds": 50.0})  # resuming a run that trained 50 s
     last.on_fit_start(None, None)  # t=100

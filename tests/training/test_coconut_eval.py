@@ -8,12 +8,14 @@ import json
 import pytest
 from hydra import compose, initialize_config_dir
 
-from coconut.curriculum import TokenIds, build_method
+from coconut.curriculum import build_method
+from coconut.hydra_app import CONFIG_DIR
+from coconut.model.tokens import TokenIds
+from coconut.tokenizers.saved import record_texts
+from coconut.tokenizers.word import train_word_tokenizer
+from coconut.training.data.tokenizing import ContextLengthError, tokenize_split
 from coconut.training.evaluate import evaluate, screen_prompts
-from coconut.training.prepare import ContextLengthError, tokenize_split
-from coconut.training.tokenizer import record_texts
-from coconut.training.train import CONFIG_DIR, train
-from coconut.training.word_tokenizer import train_word_tokenizer
+from coconut.training.train import train
 
 
 def _eval_cfg(*overrides: str):

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from coconut.methods import build_method
-from coconut.training.curriculum import CurriculumCallback, check_eval_stage
+from coconut.training.lightning.stage_callback import CurriculumCallback, check_eval_stage
 
 COCONUT = {"name": "coconut", "max_latent_stage": 2, "epochs_per_stage": 2}
 

@@ -8,14 +8,14 @@ import pytest
 
 from coconut.curriculum import (
     Collator,
-    TokenIds,
     build_method,
     build_prompt,
     build_sequence,
     tokenize_example,
 )
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.datamodule import CurriculumDataModule
+from coconut.model.tokens import TokenIds
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.lightning.stage_callback import CurriculumCallback
 
 
 @pytest.fixture(scope="module")

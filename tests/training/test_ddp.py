@@ -19,7 +19,8 @@ import torch
 from hydra import compose, initialize_config_dir
 from safetensors.torch import load_file
 
-from coconut.training.train import CONFIG_DIR, train
+from coconut.hydra_app import CONFIG_DIR
+from coconut.training.train import train
 
 STEPS = ["Alex is a yumpus.", "Alex is a zumpus."]
 RUN = [

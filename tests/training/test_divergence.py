@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from coconut.training.divergence import DivergenceError
+from coconut.training.run.divergence import DivergenceError
 from coconut.training.train import train
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coconut.training.sampler import EpochSampler, ResumableDataLoader
+from coconut.training.data.sampler import EpochSampler, ResumableDataLoader
 
 
 def _loader(n: int = 10, batch: int = 3, **kwargs) -> ResumableDataLoader:

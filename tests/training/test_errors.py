@@ -17,10 +17,11 @@ from coconut.console import describe
 from coconut.data.cli import main as data_main
 from coconut.data.io import load_examples
 from coconut.data.schema import DataValidationError
-from coconut.training.checkpointing import CheckpointMismatchError
+from coconut.hydra_app import CONFIG_DIR
+from coconut.training.data.sources import load_splits
 from coconut.training.evaluate import evaluate
-from coconut.training.sources import load_splits
-from coconut.training.train import CONFIG_DIR, train
+from coconut.training.run.checkpoints import CheckpointMismatchError
+from coconut.training.train import train
 
 ROOT = Path(__file__).resolve().parents[2]
 

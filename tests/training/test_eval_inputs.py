@@ -13,8 +13,9 @@ from hydra import compose, initialize_config_dir
 
 from coconut.data import generate_prosqa
 from coconut.data.tasks import TaskMismatchError
+from coconut.hydra_app import CONFIG_DIR
 from coconut.training.evaluate import evaluate, file_sha256
-from coconut.training.train import CONFIG_DIR, train
+from coconut.training.train import train
 
 ROOT = Path(__file__).resolve().parents[2]
 GSM8K = [

@@ -8,9 +8,9 @@ from kill_harness import Crash
 from omegaconf import OmegaConf
 
 from coconut.data.symbolic import graph_key, parse_question
-from coconut.training.fresh_graphs import FreshGraphs, epoch_seed, fresh_graphs
-from coconut.training.symbolic_rewrite import SymbolicRewrite
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+from coconut.tokenizers.symbolic import build_symbolic_tokenizer
+from coconut.training.data.fresh_graphs import FreshGraphs, epoch_seed, fresh_graphs
+from coconut.training.data.symbolic_rewrite import SymbolicRewrite
 
 SYMBOLIC = "coconut.data.symbolic.generate_prosqa_symbolic"
 

@@ -11,10 +11,11 @@ from hydra import compose, initialize_config_dir
 from hydra.errors import MissingConfigException
 from omegaconf import OmegaConf
 
+from coconut.hydra_app import CONFIG_DIR
 from coconut.methods import TABLE1_METHODS
-from coconut.methods.common import StepCurriculum
-from coconut.training.config import accumulate_grad_batches, check_config
-from coconut.training.train import CONFIG_DIR, train
+from coconut.methods.step_curriculum import StepCurriculum
+from coconut.training.config.checks import accumulate_grad_batches, check_config
+from coconut.training.train import train
 
 CONF = Path(CONFIG_DIR)
 PRESETS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml") if p.stem[0] != "_")
@@ -199,7 +200,7 @@ def test_debug_limit_runs_every_stage(tiny_cfg):
 
 @pytest.mark.parametrize("key", ["data.shuffle_facts", "data.relabel_nodes"])
 def test_a_symbolic_data_flag_that_is_not_a_boolean_is_refused(key):
-    from coconut.training.config_types import check_types
+    from coconut.training.config.values import check_types
 
     cfg = _compose("experiment=prosqa_symbolic_cot", f"{key}=maybe")
     with pytest.raises(ValueError, match=key.replace(".", r"\.")):

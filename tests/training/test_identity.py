@@ -9,7 +9,7 @@ import pytest
 import torch
 from kill_harness import Crash, rising_val_acc
 
-from coconut.training.identity import IdentityMismatchError, changed_keys, read_identity
+from coconut.training.run.identity import IdentityMismatchError, changed_keys, read_identity
 from coconut.training.train import train
 
 RUN = ("trainer.max_epochs=4", "checkpoint.every_n_train_steps=2", "eval.max_new_tokens=4")

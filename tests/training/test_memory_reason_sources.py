@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coconut.training.sources import load_splits
+from coconut.training.data.sources import load_splits
 
 FIXTURES = Path(__file__).parents[1] / "data" / "fixtures" / "memory_reason"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "memory_reason"

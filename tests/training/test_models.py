@@ -1,4 +1,4 @@
-"""coconut.training.models: tokenizers of scratch runs started from other weights, and the
+"""coconut.training.setup.model: tokenizers of scratch runs started from other weights, and the
 speed switches (attention kernel, chunked loss) that reach the model."""
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ import torch
 from omegaconf import OmegaConf
 
 from coconut.data import generate_prosqa
-from coconut.training.models import (
+from coconut.tokenizers.saved import save_tokenizer
+from coconut.tokenizers.word import load_or_train_word_tokenizer
+from coconut.training.setup.model import (
     adopt_source_tokenizer,
     build_model,
     build_tokenizer,
     source_tokenizer_dir,
     speed_options,
 )
-from coconut.training.tokenizer import save_tokenizer
 from coconut.training.train import train
-from coconut.training.word_tokenizer import load_or_train_word_tokenizer
 
 WORD_MODEL = OmegaConf.create({"name": "w", "source": "scratch", "tokenizer": "word"})
 
@@ -71,7 +71,7 @@ def test_a_run_that_has_a_tokenizer_keeps_it(tmp_path):
 
 
 def test_weights_without_a_tokenizer_beside_them_warn(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="coconut.training.models"):
+    with caplog.at_level(logging.WARNING, logger="coconut.training.setup.model"):
         assert not adopt_source_tokenizer(tmp_path / "loose.ckpt", tmp_path / "new" / "tokenizer")
     assert "no tokenizer saved beside these weights" in caplog.text
     assert not (tmp_path / "new" / "tokenizer").exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
-from coconut.training.hydra_app import CONFIG_DIR, CONFIG_PATH, check_configs
+from coconut.hydra_app import CONFIG_DIR, CONFIG_PATH, check_configs
 
 REPO = Path(__file__).resolve().parents[2]
 

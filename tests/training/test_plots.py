@@ -4,7 +4,7 @@ import subprocess
 import sys
 from types import SimpleNamespace
 
-from coconut.training.plots import PlotCurves, plot_run, read_epoch_metrics
+from coconut.training.lightning.plots import PlotCurves, plot_run, read_epoch_metrics
 
 HEADER = "curriculum/stage,epoch,step,train/loss,val/acc\n"
 
@@ -38,7 +38,7 @@ def test_plot_written_only_when_there_are_metrics(tmp_path):
 def test_importing_the_plotting_modules_leaves_the_matplotlib_backend_alone():
     code = (
         "import matplotlib; matplotlib.use('svg'); import coconut.training.train; "
-        "import coconut.training.plots, coconut.probe.plots, coconut.compare.plots; "
+        "import coconut.training.lightning.plots, coconut.probe.plots, coconut.compare.plots; "
         "import coconut.probe.superposition_plots; print(matplotlib.get_backend())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

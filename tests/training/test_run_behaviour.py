@@ -12,7 +12,7 @@ import torch
 from omegaconf import OmegaConf
 from transformers import AutoModelForCausalLM
 
-from coconut.training.loggers import build_loggers
+from coconut.training.lightning.loggers import build_loggers
 from coconut.training.train import train
 
 
@@ -44,9 +44,10 @@ def test_repeating_a_finished_run_changes_nothing_unless_asked(tiny_cfg, tmp_pat
 
 
 def test_every_epoch_is_logged_with_its_stage_and_metrics(tiny_cfg, caplog):
-    with caplog.at_level(logging.INFO, logger="coconut.training.progress"):
+    progress = "coconut.training.lightning.progress"
+    with caplog.at_level(logging.INFO, logger=progress):
         train(tiny_cfg("trainer.max_epochs=3", "eval.max_new_tokens=4"))
-    lines = [r.getMessage() for r in caplog.records if r.name == "coconut.training.progress"]
+    lines = [r.getMessage() for r in caplog.records if r.name == progress]
     assert [line.split(":")[0] for line in lines] == [
         "epoch 0 (stage 0, step 4)", "epoch 1 (stage 1, step 8)", "epoch 2 (stage 2, step 12)",
     ]  # fmt: skip

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coconut.training.runlock import (
+from coconut.training.run.lock import (
     RunLock,
     RunLockedError,
     read_holder,
@@ -22,7 +22,7 @@ from coconut.training.runlock import (
 from coconut.training.train import train
 
 ROOT = Path(__file__).resolve().parents[2]
-HOLD = "import sys, time; from coconut.training.runlock import RunLock; "
+HOLD = "import sys, time; from coconut.training.run.lock import RunLock; "
 HOLD += "lock = RunLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(600)"
 
 

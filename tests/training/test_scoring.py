@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from coconut.model import GenerationResult
-from coconut.training.scoring import EvalTally, score_batch
+from coconut.training.lightning.scoring import EvalTally, score_batch
 
 
 class _Scripted:

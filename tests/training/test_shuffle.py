@@ -7,10 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from coconut.curriculum import TokenIds, build_method
-from coconut.training.curriculum import CurriculumCallback
-from coconut.training.datamodule import CurriculumDataModule
-from coconut.training.shuffle import FactShuffle
+from coconut.curriculum import build_method
+from coconut.model.tokens import TokenIds
+from coconut.training.data.datamodule import CurriculumDataModule
+from coconut.training.data.fact_shuffle import FactShuffle
+from coconut.training.lightning.stage_callback import CurriculumCallback
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from coconut.data.cli import main as coconut_data
-from coconut.training.sources import load_splits
+from coconut.training.data.sources import load_splits
 
 SIZES = {"train": 30, "val": 10, "test": 10}
 

@@ -15,7 +15,7 @@ import pytest
 from test_kill_matrix import outcome
 
 from coconut.console import Interrupted
-from coconut.training.stopping import stop_signal
+from coconut.training.run.stopping import stop_signal
 
 ROOT = Path(__file__).resolve().parents[2]
 RUN = [
@@ -92,7 +92,7 @@ def test_lightnings_stops_are_told_from_other_exits():
 def test_an_evaluation_stopped_by_a_signal_says_it_wrote_nothing():
     from lightning.pytorch.utilities.exceptions import SIGTERMException
 
-    from coconut.training.stopping import EVAL_HINT, reporting_stops
+    from coconut.training.run.stopping import EVAL_HINT, reporting_stops
 
     class Trainer:
         received_sigterm = True

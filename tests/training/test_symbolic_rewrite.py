@@ -9,8 +9,8 @@ import pytest
 
 from coconut.curriculum import tokenize_example
 from coconut.data.symbolic import parse_question, path_layers
-from coconut.training.symbolic_rewrite import SymbolicRewrite
-from coconut.training.symbolic_tokenizer import build_symbolic_tokenizer
+from coconut.tokenizers.symbolic import build_symbolic_tokenizer
+from coconut.training.data.symbolic_rewrite import SymbolicRewrite
 
 
 @pytest.fixture(scope="module")

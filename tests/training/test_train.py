@@ -13,8 +13,8 @@ from safetensors.torch import load_file
 
 from coconut.curriculum import TokenizedExample, build_method
 from coconut.methods import TABLE1_METHODS
-from coconut.training.checkpointing import CheckpointMismatchError
-from coconut.training.prepare import ContextLengthError
+from coconut.training.data.tokenizing import ContextLengthError
+from coconut.training.run.checkpoints import CheckpointMismatchError
 from coconut.training.train import train, warn_short_curriculum
 
 

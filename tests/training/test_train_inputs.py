@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from coconut.training.checkpointing import CheckpointMismatchError
-from coconut.training.models import arch_keys
+from coconut.training.run.checkpoints import CheckpointMismatchError
+from coconut.training.setup.model import arch_keys
 from coconut.training.train import train
 
 ROOT = Path(__file__).resolve().parents[2]

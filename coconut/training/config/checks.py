@@ -1,0 +1,129 @@
+"""Reading and checking the Hydra config before anything expensive starts.
+
+Errors here are ``ValueError`` with the config key in the message, raised before data is
+generated or a model is built: bad curriculum values come from
+:func:`~coconut.methods.build_method`, the rest from the checks below.
+"""
+
+from __future__ import annotations
+
+from omegaconf import DictConfig, OmegaConf
+
+from coconut.methods import Method, build_method
+from coconut.training.config.values import FINISHED_POLICIES, TYPED_KEYS, check_types
+from coconut.training.lightning.stage_callback import check_eval_stage
+
+__all__ = [
+    "FINISHED_POLICIES",
+    "TYPED_KEYS",
+    "accumulate_grad_batches",
+    "check_accelerator",
+    "check_config",
+    "check_trains",
+    "check_types",
+    "method_config",
+    "world_size",
+]
+
+
+def check_accelerator(cfg: DictConfig) -> None:
+    """Fails early when ``trainer.accelerator`` asks for a device this machine lacks."""
+    wanted = str(cfg.trainer.get("accelerator", "auto")).lower()
+    if wanted not in ("gpu", "cuda", "mps"):
+        return
+    import torch
+
+    available = torch.backends.mps.is_available() if wanted == "mps" else torch.cuda.is_available()
+    if not available:
+        raise ValueError(
+            f"trainer.accelerator={wanted}: no {wanted.upper()} on this machine; "
+            "use trainer=default (CPU) or run on a machine with one"
+        )
+
+
+def method_config(cfg: DictConfig) -> Method:
+    """The method object ``cfg.method`` describes, built through the method registry."""
+    return build_method(OmegaConf.to_container(cfg.method, resolve=True))
+
+
+def check_config(cfg: DictConfig) -> Method:
+    """Checks ``cfg`` and returns its method config.
+
+    Raises:
+        ValueError: naming the key, for an invalid method, a missing ``init_from`` where the
+            preset requires one, bad batch sizes, an effective batch size that the batch
+            size and device count do not divide, or zero training steps (:func:`check_trains`).
+    """
+    check_types(cfg)
+    method = method_config(cfg)
+    if cfg.get("require_init_from") and not cfg.get("init_from"):
+        raise ValueError(
+            "init_from: this preset starts from a checkpoint; pass init_from=<CoT run's "
+            ".ckpt or a save_pretrained directory>"
+        )
+    for key in ("batch_size", "eval_batch_size"):
+        value = cfg.data.get(key)
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"data.{key}: must be a positive int, got {value!r}")
+    check_eval_stage(cfg.eval.get("stage"))
+    if cfg.eval.max_new_tokens < 1:
+        raise ValueError(f"eval.max_new_tokens: must be >= 1, got {cfg.eval.max_new_tokens}")
+    accumulate_grad_batches(cfg)
+    check_trains(cfg)
+    return method
+
+
+ZERO_STEP_KEYS = ("trainer.max_epochs", "trainer.max_steps", "trainer.limit_train_batches")
+"""Trainer keys whose value 0 means that no training step runs."""
+
+
+def check_trains(cfg: DictConfig) -> None:
+    """Refuses a launch that would train zero steps, unless ``eval_only=true``.
+
+    Such a launch would write ``results.json`` and ``model/`` for untrained weights, and
+    the run would then count as finished for the launch with real epochs.
+
+    Raises:
+        ValueError: naming the key set to 0.
+    """
+    if cfg.get("eval_only", False) or cfg.trainer.get("fast_dev_run"):
+        return  # fast_dev_run replaces these limits with its own
+    for key in ZERO_STEP_KEYS:
+        value = OmegaConf.select(cfg, key)
+        if value is not None and value == 0:
+            raise ValueError(
+                f"{key}={value}: this launch would train zero steps and write results for "
+                f"untrained weights; set {key} to at least 1, or pass eval_only=true to "
+                "evaluate the initial (or init_from) weights without training"
+            )
+
+
+def world_size(cfg: DictConfig) -> int:
+    """Processes the trainer config asks for (devices x nodes; 1 for ``auto``/lists)."""
+    devices = cfg.trainer.get("devices", 1)
+    if isinstance(devices, int) and devices > 0:
+        per_node = devices
+    elif isinstance(devices, list | tuple) or OmegaConf.is_list(devices):
+        per_node = len(devices)
+    else:
+        per_node = 1
+    return per_node * int(cfg.trainer.get("num_nodes", 1) or 1)
+
+
+def accumulate_grad_batches(cfg: DictConfig) -> int:
+    """Gradient accumulation: from ``effective_batch_size`` if set, else the trainer's.
+
+    Raises:
+        ValueError: if ``effective_batch_size`` is not a multiple of
+            ``data.batch_size x devices x num_nodes``.
+    """
+    effective = cfg.get("effective_batch_size")
+    if effective is None:
+        return int(cfg.trainer.get("accumulate_grad_batches", 1))
+    per_step = cfg.data.batch_size * world_size(cfg)
+    if effective < 1 or effective % per_step:
+        raise ValueError(
+            f"effective_batch_size={effective} is not a positive multiple of data.batch_size "
+            f"({cfg.data.batch_size}) x devices x num_nodes ({world_size(cfg)})"
+        )
+    return effective // per_step
