@@ -193,6 +193,14 @@ class RunDir:
         """``results.json`` as a dict."""
         return json.loads(self.results.read_text(encoding="utf-8"))
 
+    def recorded_sha256(self, split: str) -> str | None:
+        """The SHA-256 ``identity.json`` records for the data of ``split`` (``None`` if
+        the run has no identity or no hash for it)."""
+        if not self.identity.is_file():
+            return None
+        identity = json.loads(self.identity.read_text(encoding="utf-8"))
+        return ((identity.get("data") or {}).get("sha256") or {}).get(split)
+
     def relative(self, path: str | Path) -> str:
         """``path`` relative to the run directory when inside it (a moved run stays
         valid), else as given."""

@@ -9,6 +9,7 @@ circle, lazily or not.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,3 +114,19 @@ def test_the_cycle_finder_finds_a_known_circle():
 
 def test_no_modules_import_each_other_in_a_circle():
     assert _cycles(_graph()) == []
+
+
+def _contributing_layers() -> dict[str, int]:
+    """The parts and layers of CONTRIBUTING.md's layer table."""
+    text = (PACKAGE.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].isdigit():
+            for part in re.findall(r"`([a-z_]+)`", cells[1]):
+                table[part] = int(cells[0])
+    return table
+
+
+def test_contributing_lists_every_layer_this_test_checks():
+    assert _contributing_layers() == LAYERS

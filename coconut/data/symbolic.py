@@ -274,6 +274,36 @@ def question_is_symbolic(question: str) -> bool:
     return True
 
 
+def with_graph_fields(record: Mapping[str, Any], num_nodes: int | None = None) -> dict[str, Any]:
+    """``record`` (a symbolic question, steps and answer, e.g. from :func:`relabel`) with
+    the graph fields read back from its text, so the graph tools take it.
+
+    Args:
+        record: a record in the symbolic form.
+        num_nodes: length of ``idx_to_symbol`` (default: the largest index named, plus 1).
+
+    Raises:
+        ValueError: if the question is not symbolic, the answer is not one of its two
+            options, or a node index is not below ``num_nodes``.
+    """
+    edges, options, root = parse_question(record["question"])
+    answer = int(record["answer"])
+    if answer not in options or options[0] == options[1]:
+        raise ValueError(f"answer {answer} is not one of the two options {options}")
+    largest = max([root, *options, *(v for edge in edges for v in edge)])
+    size = largest + 1 if num_nodes is None else num_nodes
+    if largest >= size:
+        raise ValueError(f"node {largest} does not fit num_nodes={size}")
+    return {
+        **record,
+        "idx_to_symbol": [str(i) for i in range(size)],
+        "edges": edges,
+        "root": root,
+        "target": answer,
+        "neg_target": options[1] if options[0] == answer else options[0],
+    }
+
+
 def path_layers(
     edges: Iterable[Sequence[int]], root: int, target: int, length: int
 ) -> list[set[int]]:

@@ -1,7 +1,11 @@
 """``coconut-probe MODEL --data FILE --out DIR``: probe a trained model's thoughts.
 
 ``MODEL`` is a ``coconut-train`` run directory or a ``Coconut.save_pretrained``
-directory; ``FILE`` is a split file in our schema. The report (``DIR/report.json``) and
+directory; ``FILE`` is a split file in our schema. Without ``--data``, a run directory is
+probed on its own split (``--split``, default ``test``); when that file is gone it is
+generated again from the recipe the run's config records, into the package's cache
+(:mod:`coconut.data.recipe`), and a split that was not generated is an error naming the
+file and ``--data``. The report (``DIR/report.json``) and
 the figures (``DIR/*.png``) are described in :mod:`coconut.probe.analysis` and
 :mod:`coconut.probe.plots`.
 
@@ -18,10 +22,13 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from omegaconf import OmegaConf
+
 from coconut.atomic import atomic_write_json
 from coconut.console import run_cli
 from coconut.data import load_examples
 from coconut.data.graph import FRONTIER_DEFINITIONS
+from coconut.data.recipe import split_file
 from coconut.probe.analysis import TASKS, ProbeOptions, probe_dataset
 from coconut.probe.checks import ALLOW_FLAG, check_data_task, check_thoughts
 from coconut.probe.loading import (
@@ -33,6 +40,7 @@ from coconut.probe.loading import (
 from coconut.probe.plots import plot_report
 from coconut.probe.superposition import MODES, mode_for_run, probe_superposition
 from coconut.probe.superposition_plots import plot_superposition
+from coconut.rundir import RunDir
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="coconut-probe", description="Probe the continuous thoughts of a Coconut model."
     )
     parser.add_argument("model", help="a coconut-train run directory or save_pretrained dir")
-    parser.add_argument("--data", required=True, type=Path, help="split file (.json/.jsonl)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="split file (.json/.jsonl); default: the run's own --split, regenerated if gone",
+    )
+    parser.add_argument("--split", default="test", help="the run's split probed without --data")
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument("--task", default="auto", choices=TASKS)
     parser.add_argument(
@@ -103,7 +117,10 @@ def run(args: argparse.Namespace) -> Path:
     Raises:
         ValueError / FileNotFoundError: for a bad model, data file or option.
     """
-    run_config = read_run_config(resolve_model_dir(args.model)[1])  # before any loading
+    run_dir = resolve_model_dir(args.model)[1]  # before any loading
+    run_config = read_run_config(run_dir)
+    if args.data is None:
+        args.data = run_split(run_dir, args.split, str(args.model))
     records = [dict(r) for r in load_examples(args.data)]
     if args.limit is not None:
         records = records[: args.limit]
@@ -134,6 +151,27 @@ def run(args: argparse.Namespace) -> Path:
     path = atomic_write_json(args.out / "report.json", report)
     log.info("wrote %s and %d figure(s)", path, len(report["figures"]))
     return path
+
+
+def run_split(run_dir: Path | None, split: str, model: str) -> Path:
+    """The file of the run's ``split``, generated again into the cache if it is gone.
+
+    Raises:
+        ValueError: for a model that is not a run, or a split the run does not have.
+        FileNotFoundError: if the file is gone and cannot be generated again.
+    """
+    if run_dir is None:
+        raise ValueError(f"{model}: a saved model, not a coconut-train run: it has no data of "
+                         "its own; pass --data FILE")  # fmt: skip
+    run = RunDir(run_dir)
+    data = OmegaConf.to_container(run.read_config().data, resolve=True)
+    if split not in data["splits"]:
+        raise ValueError(
+            f"--split {split}: the run {run_dir} has no such split; its splits are "
+            f"{list(data['splits'])}"
+        )
+    return split_file(data, split, recorded_sha256=run.recorded_sha256(split),
+                      override="--data FILE")  # fmt: skip
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -151,6 +151,29 @@ def probe_record(
     return steps
 
 
+@torch.no_grad()
+def node_probabilities(
+    model: Coconut,
+    tokenizer: PreTrainedTokenizerBase,
+    record: Mapping[str, Any],
+    *,
+    mode: str = "coconut",
+) -> list[list[float]]:
+    """The logit-lens probability of every node token at each thought: row ``k - 1``
+    holds thought ``k``'s probability of nodes ``0 .. len(idx_to_symbol) - 1``
+    (:func:`probe_record`'s ``prob`` averages these over each node group).
+
+    Raises:
+        ValueError: as :func:`probe_record`.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    ids, queries = _prompt(model, tokenizer, record, mode)
+    node_ids = _node_token_ids(tokenizer, len(record["idx_to_symbol"]))
+    _, probs, _ = _states(model, ids, queries)
+    return probs[:, node_ids].tolist()
+
+
 def summarize(probes: Iterable[Sequence[StepProbe]]) -> dict[str, dict[int, dict[str, float]]]:
     """Means over records: ``{measure: {k: {group: mean}}}`` for each of :data:`MEASURES`."""
     pooled: dict[str, dict[int, dict[str, list[float]]]] = {

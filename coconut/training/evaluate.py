@@ -10,6 +10,11 @@ run's :class:`~coconut.training.lightning.stage_callback.CurriculumCallback`
 (:meth:`~coconut.training.lightning.stage_callback.CurriculumCallback.requested_eval_stage`):
 ``stage=``, the stage of ``latents=`` thoughts, or the stage of the run's own final evaluation.
 
+A split whose file is gone (a shipped run, or data deleted since) is generated again from
+the recipe the run's config records, into the package's cache
+(:mod:`coconut.data.recipe`); a split that was not generated is refused, naming the
+file and ``split_path=``.
+
 ``split_path=<file>`` evaluates any file in the ``{question, steps, answer}`` schema from
 the run's task (e.g. the published ProsQA split) with the run's tokenizer and stage.
 Before any generation, every prompt is screened: prompts that do not fit the model's
@@ -34,12 +39,13 @@ from typing import Any
 
 import hydra
 import lightning as L
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 from transformers import AutoTokenizer
 
 from coconut.atomic import atomic_write_json
 from coconut.curriculum import Method, TokenizedExample, build_prompt
 from coconut.data import load_examples
+from coconut.data.recipe import split_file
 from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
 from coconut.model import Coconut
@@ -79,6 +85,7 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
     run_cfg = run.read_config()
     _check_split(cfg, run_cfg)
+    _point_at_split_file(cfg, run_cfg, run)
     curriculum = CurriculumCallback(method_config(run_cfg))
     stage = curriculum.requested_eval_stage(  # before any loading: a bad stage fails at once
         stage=cfg.stage, latents=cfg.get("latents"), recorded=_recorded_stage(run_dir)
@@ -291,6 +298,21 @@ def _check_split(cfg: DictConfig, run_cfg: DictConfig) -> None:
         f"split={cfg.split}: the run has no such split; its splits are {list(files)}{hint}; "
         "pass split_path=<file> for another file"
     )
+
+
+def _point_at_split_file(cfg: DictConfig, run_cfg: DictConfig, run: RunDir) -> None:
+    """Points ``run_cfg.data`` at a regenerated copy of the split when its file is gone
+    (:func:`coconut.data.recipe.split_file`: into the package's cache, never to the
+    recorded path); a split that cannot be made again is refused, naming the file and
+    ``split_path=``."""
+    if cfg.split_path or run_cfg.data.get("loader") is not None:
+        return
+    data = OmegaConf.to_container(run_cfg.data, resolve=True)
+    if Path(str(data["splits"][cfg.split])).is_file():
+        return
+    found = split_file(data, cfg.split, recorded_sha256=run.recorded_sha256(cfg.split))
+    run_cfg.data.splits = {cfg.split: str(found)}
+    run_cfg.data.generated_dir = str(found.parent)
 
 
 def _records(cfg: DictConfig, run_cfg: DictConfig, run_dir: Path):

@@ -20,6 +20,7 @@ from coconut.data.symbolic import (
     symbolic_question,
     symbolize,
     symbolize_records,
+    with_graph_fields,
 )
 
 # Tom (0) -> wumpus (2) -> yumpus (3) -> zumpus (4); Ann (1) -> rompus (5).
@@ -216,3 +217,28 @@ def test_cli_symbolize_refuses_a_max_steps_below_one(tmp_path, capsys):
         stop.value.code == 2 and "--max-steps must be at least 1, got 0" in capsys.readouterr().err
     )
     assert not (tmp_path / "o.json").exists()
+
+
+def test_graph_fields_are_read_back_from_a_renamed_record():
+    record = generate_prosqa_symbolic(1, seed=3, num_nodes=10, max_steps=4)[0]
+    renamed = relabel(record, random.Random(0), 64)
+    back = with_graph_fields(renamed, num_nodes=64)
+    edges, _, root = parse_question(renamed["question"])
+    assert back["edges"] == edges and back["root"] == root and len(back["idx_to_symbol"]) == 64
+    assert str(back["target"]) == renamed["answer"] and back["neg_target"] != back["target"]
+    assert gold_path(back) == [root, *map(int, renamed["steps"])]
+    assert verify_prosqa(back) == []
+    # the original's own fields come back unchanged
+    same = with_graph_fields({k: record[k] for k in ("question", "steps", "answer")})
+    assert {k: same[k] for k in ("root", "target", "neg_target")} == {
+        k: record[k] for k in ("root", "target", "neg_target")
+    }
+    assert sorted(map(tuple, same["edges"])) == sorted(map(tuple, record["edges"]))
+
+
+def test_graph_fields_refuse_an_answer_that_is_no_option_and_a_small_num_nodes():
+    record = {"question": "0 1 | 1 2 | 0 3 | [Q] 2 3 [R] 0", "steps": ["1", "2"], "answer": "1"}
+    with pytest.raises(ValueError, match="not one of the two options"):
+        with_graph_fields(record)
+    with pytest.raises(ValueError, match="does not fit num_nodes=3"):
+        with_graph_fields({**record, "answer": "2"}, num_nodes=3)

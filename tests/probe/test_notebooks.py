@@ -12,11 +12,12 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "experiments" / "notebooks"
 NAMES = ("probing_prosqa.ipynb", "forcing_k_thoughts.ipynb", "comparing_runs.ipynb")
 SYMBOLIC = ("superposition.ipynb",)
+QUICKSTART = "quickstart.ipynb"
 
 
 def test_at_least_three_notebooks_stored_without_outputs():
     found = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-    assert {*NAMES, *SYMBOLIC} <= set(found)
+    assert {*NAMES, *SYMBOLIC, QUICKSTART} <= set(found)
     for name in found:
         book = nbformat.read(NOTEBOOKS / name, as_version=4)
         code = [c for c in book.cells if c.cell_type == "code"]
@@ -58,3 +59,28 @@ def test_superposition_notebook_runs_on_a_symbolic_run(symbolic_run, monkeypatch
     assert "coconut (coconut): probed 4 records" in text
     assert "cot: no model at ''" in text
     assert "coconut / attention" in text
+
+
+@pytest.mark.slow
+def test_quickstart_notebook_shows_the_shipped_model_on_a_graph_and_its_renamed_copy(monkeypatch):
+    """The quickstart runs on the shipped model as stored (no environment but the number
+    of graphs measured), draws its figure, and its numbers bear out its caption: the
+    thoughts single out the frontier on generated graphs and not on renamed ones."""
+    monkeypatch.setenv("COCONUT_GRAPHS", "40")
+    monkeypatch.chdir(NOTEBOOKS)  # as Jupyter opened in the notebooks folder would run it
+    book = nbformat.read(NOTEBOOKS / QUICKSTART, as_version=4)
+    nbclient.NotebookClient(book, timeout=120, kernel_name="python3").execute()
+    outputs = [out for cell in book.cells for out in cell.get("outputs", [])]
+    assert not [out for out in outputs if out.get("output_type") == "error"]
+    assert any("image/png" in out.get("data", {}) for out in outputs)
+    text = "".join(out.get("text", "") for out in outputs)
+    assert "method coconut (bare thoughts)" in text
+    frontier = {}
+    for block in ("original", "renamed"):
+        lines = text.split(f"{block} (40 graphs)")[1].splitlines()
+        frontier[block] = [
+            float(next(line for line in lines if f"thought {k}:" in line).split()[3])
+            for k in (1, 2, 3)
+        ]
+    # renamed graphs: the frontier's probability falls to a small fraction at every thought
+    assert all(o > 0.15 and r < o / 4 for o, r in zip(*frontier.values(), strict=True))

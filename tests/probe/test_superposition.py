@@ -129,3 +129,23 @@ def test_summary_means_over_records(scripted, monkeypatch):
     assert sp.mode_for_run({"method": {"name": "cot"}}) == "cot"
     assert sp.mode_for_run({"method": {"name": "coconut", "bare_latents": True}}) == "bare"
     assert sp.mode_for_run({"method": {"name": "coconut"}}) == "coconut"
+
+
+@pytest.mark.parametrize("mode", ["coconut", "bare"])
+def test_node_probabilities_are_the_per_node_values_the_groups_average(mode):
+    torch.manual_seed(1)
+    tokenizer = build_symbolic_tokenizer()
+    cfg = OmegaConf.create({"name": "t", "source": "scratch", "init_token": None, "arch": {
+        "_target_": "transformers.GPT2Config", "n_layer": 2, "n_head": 2, "n_embd": 32,
+        "n_positions": 128}})  # fmt: skip
+    model, _ = build_model(cfg, tokenizer, latent_markers=mode == "coconut")
+    model.eval()
+    table = sp.node_probabilities(model, tokenizer, RECORD, mode=mode)
+    probes = sp.probe_record(model, tokenizer, RECORD, mode=mode)
+    assert len(table) == len(RECORD["steps"]) and len(table[0]) == len(RECORD["idx_to_symbol"])
+    for row, step in zip(table, probes, strict=True):
+        for group, nodes in sp.node_groups(RECORD, step.k).items():
+            if nodes:
+                assert sum(row[v] for v in nodes) / len(nodes) == pytest.approx(step.prob[group])
+    with pytest.raises(ValueError, match="mode must be one of"):
+        sp.node_probabilities(model, tokenizer, RECORD, mode="walk")

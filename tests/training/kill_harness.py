@@ -19,6 +19,7 @@ from lightning.pytorch.callbacks import Callback
 import coconut.data.splits as splits_module
 import coconut.training.data.sources as sources
 import coconut.training.train as train_module
+from coconut.hydra_app import CONFIG_DIR
 from coconut.model import Coconut
 from coconut.training.lightning.module import CoconutLitModule
 from coconut.training.run import checkpoints
@@ -155,7 +156,7 @@ def _patch(phase: str) -> None:
 def run(phase: str, overrides: list[str]) -> dict:
     """Composes the config, installs the phase's hook and trains (killed at the phase)."""
     _patch(phase)
-    with initialize_config_dir(config_dir=train_module.CONFIG_DIR, version_base="1.3"):
+    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         cfg = compose("train", overrides=overrides)
     return train_module.train(cfg, callbacks=[_KillAt(phase)])
 
