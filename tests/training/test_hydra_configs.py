@@ -198,7 +198,9 @@ def test_debug_limit_runs_every_stage(tiny_cfg):
     assert results["epochs"] == 4 and results["eval_stage"] == 3
 
 
-@pytest.mark.parametrize("key", ["data.shuffle_facts", "data.relabel_nodes"])
+@pytest.mark.parametrize(
+    "key", ["data.shuffle_facts", "data.relabel_nodes", "data.relabel_own_ids", "data.fresh_graphs"]
+)
 def test_a_symbolic_data_flag_that_is_not_a_boolean_is_refused(key):
     from coconut.training.config.values import check_types
 
@@ -206,6 +208,14 @@ def test_a_symbolic_data_flag_that_is_not_a_boolean_is_refused(key):
     with pytest.raises(ValueError, match=key.replace(".", r"\.")):
         check_types(cfg)
     check_types(_compose("experiment=prosqa_symbolic_cot"))  # the preset's own values pass
+
+
+def test_a_warmup_the_constant_schedule_would_drop_is_refused():
+    from coconut.training.config.values import check_types
+
+    with pytest.raises(ValueError, match=r"scheduler\.warmup_steps=200: .*constant_with_warmup"):
+        check_types(_compose("scheduler.warmup_steps=200"))
+    check_types(_compose("scheduler.warmup_steps=200", "scheduler.name=constant_with_warmup"))
 
 
 def test_fused_adamw_is_one_override_and_steps_as_the_plain_one():

@@ -65,10 +65,26 @@ def check_types(cfg: DictConfig) -> None:
     for group in ("sizes", "seeds"):
         for split, value in (cfg.data.get(group) or {}).items():
             _check_type(f"data.{group}.{split}", value, (int,), True)
+    check_schedule(cfg.get("scheduler"))
     policy = cfg.get("finished", "skip")
     if policy not in FINISHED_POLICIES:
         raise ValueError(f"finished: must be one of {FINISHED_POLICIES}, got {policy!r}")
     check_speed(cfg.get("speed"))
+
+
+def check_schedule(scheduler: Any) -> None:
+    """Refuses a warm-up that the named schedule would drop without a word.
+
+    Raises:
+        ValueError: naming ``scheduler.warmup_steps`` when ``scheduler.name=constant``
+            (transformers' constant schedule has no warm-up).
+    """
+    scheduler = scheduler or {}
+    if scheduler.get("name") == "constant" and (scheduler.get("warmup_steps") or 0) > 0:
+        raise ValueError(
+            f"scheduler.warmup_steps={scheduler.get('warmup_steps')}: scheduler.name=constant "
+            "has no warm-up; use scheduler.name=constant_with_warmup (or cosine, linear)"
+        )
 
 
 def check_speed(speed: Any) -> None:
