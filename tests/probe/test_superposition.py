@@ -91,15 +91,21 @@ def test_a_thought_that_mixes_path_and_frontier_scores_them_and_nothing_else(scr
     assert first.counts["edges/unreached"] == 4 and first.counts["other"] == 4
 
 
-@pytest.mark.parametrize("mode", ["coconut", "bare"])
-def test_the_probed_states_are_the_models_thoughts(mode):
-    torch.manual_seed(0)
+def _tiny_symbolic_model(mode: str, seed: int):
+    """A random 2-layer, 32-wide model with the symbolic tokenizer, thoughts laid out as
+    ``mode`` lays them (with markers for ``coconut``, bare for ``bare``)."""
+    torch.manual_seed(seed)
     tokenizer = build_symbolic_tokenizer()
     cfg = OmegaConf.create({"name": "t", "source": "scratch", "init_token": None, "arch": {
         "_target_": "transformers.GPT2Config", "n_layer": 2, "n_head": 2, "n_embd": 32,
         "n_positions": 128}})  # fmt: skip
     model, _ = build_model(cfg, tokenizer, latent_markers=mode == "coconut")
-    model.eval()
+    return model.eval(), tokenizer
+
+
+@pytest.mark.parametrize("mode", ["coconut", "bare"])
+def test_the_probed_states_are_the_models_thoughts(mode):
+    model, tokenizer = _tiny_symbolic_model(mode, seed=0)
     ids, queries = sp._prompt(model, tokenizer, RECORD, mode)
     latents = [i for i, t in enumerate(ids) if t == model.latent_token_id]
     assert [q + 1 for q in queries] == latents  # thought k is the input of latent k
@@ -133,13 +139,7 @@ def test_summary_means_over_records(scripted, monkeypatch):
 
 @pytest.mark.parametrize("mode", ["coconut", "bare"])
 def test_node_probabilities_are_the_per_node_values_the_groups_average(mode):
-    torch.manual_seed(1)
-    tokenizer = build_symbolic_tokenizer()
-    cfg = OmegaConf.create({"name": "t", "source": "scratch", "init_token": None, "arch": {
-        "_target_": "transformers.GPT2Config", "n_layer": 2, "n_head": 2, "n_embd": 32,
-        "n_positions": 128}})  # fmt: skip
-    model, _ = build_model(cfg, tokenizer, latent_markers=mode == "coconut")
-    model.eval()
+    model, tokenizer = _tiny_symbolic_model(mode, seed=1)
     table = sp.node_probabilities(model, tokenizer, RECORD, mode=mode)
     probes = sp.probe_record(model, tokenizer, RECORD, mode=mode)
     assert len(table) == len(RECORD["steps"]) and len(table[0]) == len(RECORD["idx_to_symbol"])

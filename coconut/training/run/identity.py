@@ -12,7 +12,6 @@ key that differs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from lightning.pytorch.callbacks import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.atomic import atomic_write_json
+from coconut.data.recipe import file_sha256
 from coconut.rundir import RunDir
 from coconut.training.config.checks import accumulate_grad_batches, world_size
 
@@ -37,15 +37,6 @@ _DATA_SWITCHES = ("fresh_graphs", "relabel_own_ids")
 
 class IdentityMismatchError(ValueError):
     """A run directory or checkpoint belongs to another run than the config describes."""
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def run_identity(cfg: DictConfig, run_id: str, tokenizer_file: Path | None) -> dict[str, Any]:
