@@ -146,7 +146,9 @@ def test_an_empty_split_file_is_named_not_the_tokenizer(tiny_cfg, tmp_path, spli
 def test_generated_files_of_another_size_or_seed_are_reported(tmp_path):
     load_splits(_generated_data(tmp_path))  # generates train/valid/test with .meta.json
     meta = json.loads((tmp_path / "data" / "prontoqa_tiny" / "train.meta.json").read_text())
-    assert meta == {"n": 8, "seed": 0, "split": "train"}
+    generate = {"_target_": "coconut.data.generate_prontoqa", "_partial_": True, "hops": 3,
+                "distractors": False}  # fmt: skip
+    assert meta == {"n": 8, "seed": 0, "split": "train", "generate": generate}
     with pytest.raises(ValueError, match=r"data.sizes.train=16, but .*train.json was generated"):
         load_splits(_generated_data(tmp_path, "data.sizes.train=16"))
     with pytest.raises(ValueError, match=r"data.seeds.val=5, but .*valid.json was generated"):
