@@ -22,6 +22,7 @@ from coconut.curriculum.layout import (
     Sequence,
     build_prompt,
     build_sequence,
+    build_views,
     max_sequence_length,
 )
 from coconut.curriculum.schedule import example_rng
@@ -38,6 +39,7 @@ __all__ = [
     "build_method",
     "build_prompt",
     "build_sequence",
+    "build_views",
     "check_record",
     "example_rng",
     "extract_answer",

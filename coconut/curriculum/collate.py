@@ -32,7 +32,9 @@ class Collator:
 
     The output holds ``input_ids``, ``attention_mask`` (0 on pads), ``position_ids``
     (``cumsum(attention_mask) - 1`` clamped at 0) and, for training batches, ``labels``
-    (``label_pad_id`` on pads).
+    (``label_pad_id`` on pads). A ``views`` key (a mapping from name to a training
+    feature, the same names in every row) becomes a mapping from name to a training
+    batch of those features.
 
     Args:
         pad_id: id written on pad positions (the eos id).
@@ -60,7 +62,18 @@ class Collator:
             odd = with_labels.index(not with_labels[0])
             raise ValueError(f"collate: examples 0 and {odd} disagree on having 'labels'")
         batch.update(_passthrough(features))
+        if "views" in batch:
+            batch["views"] = self._collate_views(batch["views"])
         return batch
+
+    def _collate_views(self, views: list) -> dict[str, dict[str, torch.Tensor]]:
+        """Each named view of the rows (a method's further layouts) batched as a
+        training batch of its own."""
+        names = list(views[0])
+        for i, row in enumerate(views):
+            if not isinstance(row, Mapping) or list(row) != names:
+                raise ValueError(f"collate: example {i} has views {row!r}, example 0 {names}")
+        return {name: self._collate_train([row[name] for row in views]) for name in names}
 
     def _collate_train(self, features: SequenceABC[Mapping]) -> dict[str, torch.Tensor]:
         rows = [_ids(f, "input_ids", i) for i, f in enumerate(features)]

@@ -74,7 +74,21 @@ def build_sequence(ex: TokenizedExample, stage: int, method: Method, ids: TokenI
     Raises:
         ValueError: if ``stage`` is negative.
     """
-    layout = _split(ex, stage, method, ids)
+    return _labelled(_split(ex, stage, method, ids), ids)
+
+
+def build_views(
+    ex: TokenizedExample, stage: int, method: Method, ids: TokenIds
+) -> dict[str, Sequence]:
+    """The method's further training layouts of ``ex`` at ``stage``
+    (:meth:`Method.views <coconut.methods.Method.views>`), labelled as
+    :func:`build_sequence` labels the main one; empty for most methods."""
+    if stage < 0:
+        raise ValueError(f"stage must be >= 0, got {stage}")
+    return {name: _labelled(layout, ids) for name, layout in method.views(ex, stage, ids).items()}
+
+
+def _labelled(layout: Layout, ids: TokenIds) -> Sequence:
     prompt, continuation = layout.prompt, layout.continuation
     unlabelled = (ids.latent, ids.end_latent)
     return Sequence(

@@ -5,7 +5,12 @@ declares its stages (:meth:`Method.stages`), the stage of each epoch, optional s
 mixing, its layout of an example at a stage and the extra tokens it needs; what training
 and evaluation ask beyond that (latent thoughts per stage, latent spans opened while
 generating, the steps its curriculum replaces) and how tables show it (its display name
-and row of the paper's Table 1) are attributes of :class:`Method` too. Field values
+and row of the paper's Table 1) are attributes of :class:`Method` too. A method may own
+its training objective (:meth:`Method.objective`: several passes, named and weighted loss
+components), lay out more than one sequence per training example for it
+(:meth:`Method.views`) and put a trainable projection on the fed-back thoughts
+(:attr:`Method.thought_projection`); by default it trains on one forward pass and its
+loss, as the paper's methods do. Field values
 are checked in ``__post_init__`` by the checks each field carries in its metadata (see
 :mod:`coconut.methods.validated_fields`), so a bad value fails with ``method <field>: ...``.
 """
@@ -20,6 +25,7 @@ from coconut.methods.validated_fields import check_field, flag
 
 if TYPE_CHECKING:
     from coconut.data.tokenized import TokenizedExample
+    from coconut.model.objective import Objective
     from coconut.model.tokens import TokenIds
 
 
@@ -50,6 +56,8 @@ class Method:
         display_name: its name in tables and plots (``None``: ``name``).
         table1_row: its row (0-based) in the paper's Table 1; ``None`` for methods not
             in that table (:func:`~coconut.methods.registry.table1_methods`).
+        needs_steps: whether training reads the language reasoning steps of every
+            example (a teacher's chain of thought); data without steps is refused.
 
     Attributes:
         reset_optimizer_on_stage: build a fresh optimizer whenever the stage changes.
@@ -59,6 +67,7 @@ class Method:
     uses_latents: ClassVar[bool] = False
     display_name: ClassVar[str | None] = None
     table1_row: ClassVar[int | None] = None
+    needs_steps: ClassVar[bool] = False
     reset_optimizer_on_stage: bool = flag(True)
 
     def __post_init__(self) -> None:
@@ -138,6 +147,24 @@ class Method:
     def special_tokens(self) -> tuple[str, ...]:
         """Tokens beyond the four markers that the tokenizer and embeddings must hold."""
         return ()
+
+    # -- objective ----------------------------------------------------------------------
+    def views(self, ex: TokenizedExample, stage: int, ids: TokenIds) -> dict[str, Layout]:
+        """Further layouts of a training example, by name, that :meth:`objective` reads
+        beside the main one (e.g. CODI's teacher); none by default. Each is batched like
+        the main layout, under ``batch["views"][name]``."""
+        return {}
+
+    def objective(self) -> Objective | None:
+        """The method's own training objective (:class:`coconut.model.objective.Objective`);
+        ``None``: one forward pass over the batch and its next-token loss."""
+        return None
+
+    @property
+    def thought_projection(self) -> dict | None:
+        """The spec of a trainable module between each fed-back hidden state and its
+        latent (:mod:`coconut.model.projection`), saved with the model; ``None``: none."""
+        return None
 
 
 def check_epoch(epoch: int) -> None:

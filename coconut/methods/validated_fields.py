@@ -100,3 +100,42 @@ def uniform_prob() -> Any:
 def icot_tokens_per_stage() -> Any:
     """Chain-of-thought tokens removed from the front per stage by iCoT."""
     return integer(8, minimum=1)
+
+
+def optional_integer(default: int | None, minimum: int) -> Any:
+    """An int field of at least ``minimum``, or ``None`` (bools refused)."""
+
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"must be an int or null, got {value!r}"
+        if value < minimum:
+            return f"must be >= {minimum}, got {value}"
+        return None
+
+    return dataclasses.field(default=default, metadata={"check": check})
+
+
+def loss_weight(default: float) -> Any:
+    """The weight of one named loss component in a method's objective: a number >= 0."""
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"must be a number, got {value!r}"
+        if not value >= 0.0:  # also refuses nan
+            return f"must be >= 0, got {value}"
+        return None
+
+    return dataclasses.field(default=default, metadata={"check": check})
+
+
+def choice(default: str, options: tuple[str, ...]) -> Any:
+    """A string field that takes one of ``options``."""
+
+    def check(value: Any) -> str | None:
+        if value not in options:
+            return f"must be one of {list(options)}, got {value!r}"
+        return None
+
+    return dataclasses.field(default=default, metadata={"check": check})

@@ -6,6 +6,8 @@ and serialization all build on this module and none of them needs the façade it
 
 ``latent_pass`` runs the latent chain as a few cached chunk passes (see
 ``coconut.model.plan``) instead of rebuilding the input embeddings position by position.
+A model with a ``thought_projection`` (:mod:`coconut.model.projection`) feeds each
+latent the projected hidden state instead (:func:`fed_back`).
 """
 
 from __future__ import annotations
@@ -35,12 +37,25 @@ class LatentModel(Protocol):
 
 @dataclass
 class LatentPass:
-    """Result of running the latent chain over a whole sequence."""
+    """Result of running the latent chain over a whole sequence.
+
+    ``layers`` (asked for with ``all_layers``) holds the decoder's hidden states of every
+    layer, as transformers' ``output_hidden_states`` gives them: the embedding output
+    first, the last hidden state (after the final norm) last, each ``(B, T, D)``.
+    """
 
     hidden: torch.Tensor  # (B, T, D) last hidden states
     inputs_embeds: torch.Tensor  # (B, T, D) inputs with latents filled
     cache: Cache | None
     plan: LatentPlan
+    layers: tuple[torch.Tensor, ...] | None = None
+
+
+def fed_back(model: LatentModel, hidden: torch.Tensor) -> torch.Tensor:
+    """The input embedding of a latent whose previous position's last hidden state is
+    ``hidden`` (``(..., D)``): ``hidden`` itself, or its ``thought_projection``."""
+    projection = getattr(model, "thought_projection", None)
+    return hidden if projection is None else projection(hidden)
 
 
 def marker_ids(model: LatentModel) -> tuple[int, int, int]:
@@ -78,18 +93,21 @@ def latent_pass(
     attention_mask: torch.Tensor,
     position_ids: torch.Tensor,
     keep_cache: bool,
+    all_layers: bool = False,
 ) -> LatentPass:
-    """Runs the decoder chunk by chunk, feeding hidden states into latent positions."""
+    """Runs the decoder chunk by chunk, feeding hidden states into latent positions
+    (with ``all_layers``, every layer's hidden states are returned too)."""
     decoder, _ = decoder_and_head(model.base_causallm)
     embeds = model.base_causallm.get_input_embeddings()(input_ids)  # (B, T, D)
     plan = make_plan(input_ids.eq(model.latent_token_id) & attention_mask.bool())
     use_cache = keep_cache or plan.num_passes > 1
-    cache, hiddens, inputs = None, [], []
+    cache, hiddens, inputs, layers = None, [], [], []
     keyword = cache_keyword(decoder)
+    extra = {"output_hidden_states": True} if all_layers else {}
     for i, (start, end) in enumerate(plan.bounds):
         chunk = embeds[:, start:end]
         if i > 0:  # only a chunk's first column can be a latent waiting for its input
-            thought = hiddens[-1][:, -1].to(chunk.dtype)
+            thought = fed_back(model, hiddens[-1][:, -1]).to(chunk.dtype)
             first = torch.where(plan.fill_rows[i, :, None], thought, chunk[:, 0])
             chunk = torch.cat([first[:, None], chunk[:, 1:]], dim=1)
         out = decoder(
@@ -98,8 +116,14 @@ def latent_pass(
             position_ids=position_ids[:, start:end],
             **{keyword: cache},
             use_cache=use_cache,
+            **extra,
         )
         cache = returned_cache(out) if use_cache else None
         hiddens.append(out.last_hidden_state)
         inputs.append(chunk)
-    return LatentPass(torch.cat(hiddens, 1), torch.cat(inputs, 1), cache, plan)
+        if all_layers:
+            layers.append(out.hidden_states)
+    stacked = None
+    if all_layers:  # per layer, its chunks joined along the sequence
+        stacked = tuple(torch.cat(chunks, 1) for chunks in zip(*layers, strict=True))
+    return LatentPass(torch.cat(hiddens, 1), torch.cat(inputs, 1), cache, plan, stacked)

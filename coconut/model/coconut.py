@@ -13,8 +13,10 @@ positions and the latent pass; ``decode``, ``generation``, ``interleaved``: deco
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -33,6 +35,7 @@ from coconut.model.generation import generate
 from coconut.model.interleaved import generate_interleaved
 from coconut.model.loss import chunked_shifted_cross_entropy, shifted_cross_entropy
 from coconut.model.plan import check_inputs
+from coconut.model.projection import build_projection, check_spec
 from coconut.model.serialization import load_coconut, load_reference_state_dict, save_coconut
 
 
@@ -46,12 +49,15 @@ class CoconutOutput:
             computed in chunks (``loss_chunk_size`` set and ``labels`` given).
         inputs_embeds: ``(B, T, D)`` input embeddings after the latent positions were filled.
         num_passes: number of chunk passes through the base model.
+        layers: every layer's ``(B, T, D)`` hidden states, the embedding output first
+            (``forward(..., output_layers=True)``); ``None`` otherwise.
     """
 
     loss: torch.Tensor | None
     logits: torch.Tensor | None
     inputs_embeds: torch.Tensor
     num_passes: int
+    layers: tuple[torch.Tensor, ...] | None = None
 
 
 class Coconut(nn.Module):
@@ -69,6 +75,9 @@ class Coconut(nn.Module):
             labelled positions at a time from the hidden states and returns no logits
             (:func:`coconut.model.loss.chunked_shifted_cross_entropy`); ``None`` computes
             the ``(B, T, V)`` logits.
+        thought_projection: the spec of a trainable module applied to each hidden state
+            fed back into a latent (:mod:`coconut.model.projection`; CODI's projection);
+            ``None`` feeds the hidden state itself. Saved and loaded with the model.
     """
 
     def __init__(
@@ -80,6 +89,7 @@ class Coconut(nn.Module):
         eos_token_id: int,
         latent_markers: bool = True,
         loss_chunk_size: int | None = None,
+        thought_projection: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
         check_supported(base_causallm)
@@ -98,6 +108,12 @@ class Coconut(nn.Module):
                 raise ValueError(
                     f"{name}={getattr(self, name)} is outside the vocabulary ({vocab})"
                 )
+        self.thought_projection_spec, self.thought_projection = None, None
+        if thought_projection is not None:
+            weight = base_causallm.get_input_embeddings().weight
+            self.thought_projection_spec = check_spec(thought_projection, weight.shape[1])
+            projection = build_projection(self.thought_projection_spec, weight.shape[1])
+            self.thought_projection = projection.to(weight.dtype)
 
     @property
     def marker_ids(self) -> tuple[int, int, int]:
@@ -109,6 +125,7 @@ class Coconut(nn.Module):
         attention_mask: torch.Tensor | None = None,
         labels: torch.Tensor | None = None,
         position_ids: torch.Tensor | None = None,
+        output_layers: bool = False,
     ) -> CoconutOutput:
         """Runs the latent chain and the LM head over a batch.
 
@@ -118,6 +135,7 @@ class Coconut(nn.Module):
             attention_mask: ``(B, T)``, 1 on real tokens; any padding side works.
             labels: ``(B, T)`` targets, ``-100`` where no loss is taken; shifted inside.
             position_ids: ``(B, T)``; computed from ``attention_mask`` when omitted.
+            output_layers: also return every layer's hidden states (``layers``).
         """
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
@@ -126,14 +144,17 @@ class Coconut(nn.Module):
         )
         if position_ids is None:
             position_ids = positions_from_mask(attention_mask)
-        result = self.latent_pass(input_ids, attention_mask, position_ids, keep_cache=False)
+        result = latent_pass(
+            self, input_ids, attention_mask, position_ids, False, all_layers=output_layers
+        )
         _, head = decoder_and_head(self.base_causallm)
+        passes, layers = result.plan.num_passes, result.layers
         if labels is not None and self.loss_chunk_size is not None:
             loss = chunked_shifted_cross_entropy(result.hidden, head, labels, self.loss_chunk_size)
-            return CoconutOutput(loss, None, result.inputs_embeds, result.plan.num_passes)
+            return CoconutOutput(loss, None, result.inputs_embeds, passes, layers)
         logits = head(result.hidden)
         loss = None if labels is None else shifted_cross_entropy(logits, labels)
-        return CoconutOutput(loss, logits, result.inputs_embeds, result.plan.num_passes)
+        return CoconutOutput(loss, logits, result.inputs_embeds, passes, layers)
 
     def latent_pass(
         self,

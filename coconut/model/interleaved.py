@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from coconut.model.backbone import LatentModel, decoder_and_head
+from coconut.model.backbone import LatentModel, decoder_and_head, fed_back
 from coconut.model.decode import GenerationResult, decode
 
 
@@ -34,6 +34,7 @@ class LatentSpans:
     embedding: nn.Module
     ids: tuple[int, int, int]  # (start_latent_id, latent_token_id, end_latent_id)
     latent_steps: int
+    model: LatentModel | None = None  # its thought_projection, if any, fills thoughts
     remaining: torch.Tensor | None = None
     close: torch.Tensor | None = None
 
@@ -41,7 +42,7 @@ class LatentSpans:
     def of(cls, model: LatentModel, latent_steps: int) -> LatentSpans:
         _, head = decoder_and_head(model.base_causallm)
         ids = (model.start_latent_id, model.latent_token_id, model.end_latent_id)
-        return cls(head, model.base_causallm.get_input_embeddings(), ids, latent_steps)
+        return cls(head, model.base_causallm.get_input_embeddings(), ids, latent_steps, model)
 
     def choose(self, hidden: torch.Tensor, done: torch.Tensor) -> torch.Tensor:
         bot, latent, eot = self.ids
@@ -62,6 +63,8 @@ class LatentSpans:
     def inputs(self, tokens: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:
         embedded = self.embedding(tokens)  # (B, D)
         thought = tokens.eq(self.ids[1])[:, None]
+        if self.model is not None and getattr(self.model, "thought_projection", None) is not None:
+            hidden = fed_back(self.model, hidden)
         return torch.where(thought, hidden.to(embedded.dtype), embedded)
 
 

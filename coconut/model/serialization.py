@@ -5,6 +5,9 @@ A saved directory is a normal Hugging Face model directory (``config.json``,
 marker token ids, so the base model also loads alone with ``from_pretrained``. A model
 whose base is a ``peft`` LoRA model is written by :func:`coconut.model.adapters.save_adapted`
 instead (``adapter/``, ``base/``, ``adapter_meta.json``) and loaded back the same way.
+A model with a thought projection (:mod:`coconut.model.projection`) records its spec in
+``coconut.json`` (key ``thought_projection``, absent otherwise) and its weights in
+``thought_projection.safetensors``.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from typing import TypeVar
 
 import torch
 from peft import PeftModel
+from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoModelForCausalLM
 
 from coconut.atomic import atomic_directory, recover_directory
 from coconut.model.adapters import META_NAME, AdapterMeta, load_adapted, save_adapted
 from coconut.model.backbone import LatentModel
+from coconut.model.projection import WEIGHTS_NAME
 
 M = TypeVar("M", bound=LatentModel)
 
@@ -41,6 +46,10 @@ def save_coconut(model: LatentModel, directory: str | Path, tokenizer=None) -> N
             tokenizer.save_pretrained(staging)
         ids = {name: getattr(model, name) for name in _ID_FIELDS}
         ids["latent_markers"] = model.latent_markers
+        projection = getattr(model, "thought_projection", None)
+        if projection is not None:
+            ids["thought_projection"] = model.thought_projection_spec
+            save_file(_contiguous(projection.state_dict()), staging / WEIGHTS_NAME)
         (staging / CONFIG_NAME).write_text(json.dumps(ids, indent=2) + "\n")
 
 
@@ -62,7 +71,25 @@ def load_coconut(cls: Callable[..., M], directory: str | Path, **hf_kwargs) -> M
     markers = ids.get("latent_markers", True)  # absent in directories saved before it
     if not isinstance(markers, bool):
         raise ValueError(f"{config_path}: latent_markers must be true or false, got {markers!r}")
-    return cls(base, **{name: ids[name] for name in _ID_FIELDS}, latent_markers=markers)
+    spec = ids.get("thought_projection")
+    model = cls(
+        base,
+        **{name: ids[name] for name in _ID_FIELDS},
+        latent_markers=markers,
+        **({} if spec is None else {"thought_projection": spec}),
+    )
+    if spec is not None:
+        weights = directory / WEIGHTS_NAME
+        if not weights.is_file():
+            raise FileNotFoundError(
+                f"{weights} not found: {config_path} names a thought projection"
+            )
+        model.thought_projection.load_state_dict(load_file(weights))
+    return model
+
+
+def _contiguous(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {key: value.detach().contiguous() for key, value in state.items()}
 
 
 def adapter_meta(model: LatentModel) -> AdapterMeta:

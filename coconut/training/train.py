@@ -29,8 +29,9 @@ from typing import Any
 import lightning as L
 from lightning.pytorch.callbacks import Callback
 from omegaconf import DictConfig, OmegaConf
+from safetensors.torch import save as safetensors_bytes
 
-from coconut.atomic import atomic_write_json, atomic_write_text
+from coconut.atomic import atomic_write, atomic_write_json, atomic_write_text
 from coconut.methods import Method
 from coconut.rundir import RunDir, new_run_id
 from coconut.training.config.checks import check_accelerator, check_config
@@ -56,9 +57,17 @@ from coconut.training.run.resume import (
     trained_run_error,
 )
 from coconut.training.run.stopping import reporting_stops
-from coconut.training.setup.inputs import lightning_parts, prepare_inputs, warn_short_curriculum
+from coconut.training.setup.inputs import (
+    RunInputs,
+    lightning_parts,
+    prepare_inputs,
+    warn_short_curriculum,
+)
 
 log = logging.getLogger(__name__)
+
+TRAINING_MODULES_NAME = "training_modules.safetensors"
+"""The method's training-only modules in ``model/`` (``export_training_modules=true``)."""
 
 
 def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str, Any]:
@@ -141,12 +150,22 @@ def _launch(
             cfg, method, trainer, evaluated, run_id, last.train_seconds, resume_from, run_dir
         )
         if trainer.is_global_zero:
-            module.model.save_pretrained(run.model, inputs.tokenizer)
+            _export(cfg, module, run, inputs)
             atomic_write_json(run.results, results)
             log.info("results in %s: %s", run.results, summary(results))
         return results
     finally:
         finish_loggers(trainer.loggers)  # the next run in this process gets its own
+
+
+def _export(cfg: DictConfig, module: CoconutLitModule, run: RunDir, inputs: RunInputs) -> None:
+    """Writes ``model/``; with ``export_training_modules``, the method's training-only
+    modules too (``model/training_modules.safetensors``, keys ``<name>.<parameter>``)."""
+    module.model.save_pretrained(run.model, inputs.tokenizer)
+    if cfg.get("export_training_modules", False) and len(module.extras):
+        state = {k: v.detach().cpu().contiguous() for k, v in module.extras.state_dict().items()}
+        data = safetensors_bytes(state)
+        atomic_write(run.model / TRAINING_MODULES_NAME, lambda f: f.write(data), binary=True)
 
 
 def _write_launch_files(cfg: DictConfig, run: RunDir, identity: dict[str, Any] | None) -> None:

@@ -18,9 +18,9 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
 from coconut.data.recipe import SplitUnavailableError
+from coconut.hydra_app import CONFIG_DIR
 from coconut.probe.cli import main as probe_main
 from coconut.training.evaluate import evaluate
-from coconut.hydra_app import CONFIG_DIR
 
 MODELS = Path(__file__).resolve().parents[2] / "experiments" / "models"
 RUN = MODELS / "prosqa_symbolic-coconut_bare_next"

@@ -26,6 +26,7 @@ from coconut.curriculum import (
     TokenizedExample,
     build_prompt,
     build_sequence,
+    build_views,
     example_rng,
 )
 from coconut.model.tokens import TokenIds
@@ -75,7 +76,14 @@ class StageDataset(Dataset):
             ex = self.shuffle(index, ex, seed=self.seed, epoch=self.epoch)
         stage = self.method.sample_stage(ex, self.stage, example_rng(self.seed, self.epoch, index))
         seq = build_sequence(ex, stage, self.method, self.ids)
-        return {"input_ids": seq.input_ids, "labels": seq.labels}
+        feature: dict[str, Any] = {"input_ids": seq.input_ids, "labels": seq.labels}
+        views = build_views(ex, stage, self.method, self.ids)
+        if views:  # the method's own objective reads them (e.g. CODI's teacher)
+            feature["views"] = {
+                name: {"input_ids": view.input_ids, "labels": view.labels}
+                for name, view in views.items()
+            }
+        return feature
 
 
 class PromptDataset(Dataset):

@@ -26,6 +26,7 @@ from coconut.curriculum import (
     TokenizedExample,
     build_prompt,
     build_sequence,
+    build_views,
     tokenize_example,
 )
 from coconut.curriculum.examples import tokenize_batch
@@ -176,7 +177,8 @@ def _longest(
     """The longest training layout (train) or prompt + budget (other splits) of ``ex``."""
     if split == "train":
         length = max(len(build_sequence(ex, k, method, ids).input_ids) for k in stages)
-        return length, "training sequence"
+        views = [len(v.input_ids) for k in stages for v in build_views(ex, k, method, ids).values()]
+        return max([length, *views]), "training sequence"
     eval_stages = stages if eval_stage is None else (eval_stage,)
     length = max_new_tokens + max(build_prompt(ex, k, method, ids).prompt_len for k in eval_stages)
     return length, "prompt + eval.max_new_tokens"

@@ -2,7 +2,11 @@
 
 Every method trains the same :class:`~coconut.model.Coconut` wrapper: on a batch without
 ``<|latent|>`` tokens its forward is a plain pass of the base model, so the language-only
-methods need no second code path. The curriculum stage (its logging and the optimizer
+methods need no second code path. A method that owns its objective
+(:meth:`Method.objective <coconut.methods.Method.objective>`) trains on the weighted sum
+of its named losses instead, each logged as ``train/loss_<name>``; the training-only
+modules it brings live in ``extras``, so every checkpoint holds them and a resumed run
+continues them. The curriculum stage (its logging and the optimizer
 resets at stage switches) belongs to :mod:`coconut.training.lightning.stage_callback`.
 """
 
@@ -21,6 +25,7 @@ from transformers import PreTrainedTokenizerBase, get_scheduler
 
 from coconut.methods import Method
 from coconut.model import Coconut
+from coconut.model.objective import weighted_total
 from coconut.training.lightning.scoring import EvalTally, score_batch
 
 log = logging.getLogger(__name__)
@@ -66,6 +71,9 @@ class CoconutLitModule(L.LightningModule):
         self.keep_predictions = False
         self.predictions: list[dict[str, Any]] = []
         self._tally = EvalTally()
+        self.objective = method.objective()
+        modules = {} if self.objective is None else self.objective.training_modules(model)
+        self.extras = torch.nn.ModuleDict(modules)
 
     # -- training -------------------------------------------------------------------
     def forward(self, batch: dict[str, Any]):
@@ -77,10 +85,16 @@ class CoconutLitModule(L.LightningModule):
         )
 
     def training_step(self, batch: dict[str, Any], batch_idx: int) -> torch.Tensor:
-        out = self(batch)
         size = batch["input_ids"].shape[0]
-        self.log("train/loss", out.loss, prog_bar=True, batch_size=size, sync_dist=True)
-        return out.loss
+        if self.objective is None:
+            loss = self(batch).loss
+        else:
+            parts = self.objective.losses(self.model, batch, self.extras)
+            loss = weighted_total(parts, self.objective.weights)
+            for name, value in parts.items():
+                self.log(f"train/loss_{name}", value, batch_size=size, sync_dist=True)
+        self.log("train/loss", loss, prog_bar=True, batch_size=size, sync_dist=True)
+        return loss
 
     def configure_optimizers(self) -> Any:
         optimizer = self.optimizer_factory(self.parameters())

@@ -128,7 +128,9 @@ def load_weights(
         else:
             check_identity(identity, recorded, f"checkpoint {resume_from}")
         state = checkpoint["state_dict"]
-        found = {k.removeprefix("model."): v for k, v in state.items()}
+        # the model's weights; a method's training-only modules (``extras.*``) load
+        # with the LightningModule
+        found = {k.removeprefix("model."): v for k, v in state.items() if k.startswith("model.")}
         check_weights_match(model.state_dict(), found, str(resume_from))
     elif cfg.init_from:
         init_weights(model, cfg.init_from)

@@ -50,6 +50,7 @@ class RunInputs:
 def prepare_inputs(cfg: DictConfig, method: Method, run_dir: Path) -> RunInputs:
     """Loads (or generates) the data, builds tokenizer and model, checks the lengths."""
     records = load_splits(cfg.data)
+    check_steps(method, records["train"], str(cfg.data.splits.train))
     tokenizer = build_tokenizer(cfg.model, records["train"], run_dir, cfg.get("init_from"))
     adapter = AdapterConfig.from_mapping(cfg.get("adapter"))
     model, ids = build_model(
@@ -59,6 +60,7 @@ def prepare_inputs(cfg: DictConfig, method: Method, run_dir: Path) -> RunInputs:
         adapter,
         method.latent_markers,
         speed=cfg.get("speed"),
+        thought_projection=method.thought_projection,
     )
     splits, answers = {}, {}
     for split, dataset in records.items():
@@ -69,6 +71,23 @@ def prepare_inputs(cfg: DictConfig, method: Method, run_dir: Path) -> RunInputs:
     warn_short_curriculum(method, splits["train"])
     shuffle = _epoch_rewrite(cfg, records, tokenizer)
     return RunInputs(model, tokenizer, ids, splits, answers, shuffle)
+
+
+def check_steps(method: Method, train, source: str) -> None:
+    """Refuses training data without reasoning steps for a method that reads them.
+
+    Raises:
+        ValueError: naming the method, the file and the first examples without steps.
+    """
+    if not method.needs_steps:
+        return
+    missing = [i for i, steps in enumerate(train["steps"]) if not steps]
+    if missing:
+        raise ValueError(
+            f"method {method.name} needs the reasoning steps of every training example, "
+            f"but {source} has {len(missing)} example(s) without steps (indices "
+            f"{missing[:10]})"
+        )
 
 
 def _epoch_rewrite(cfg: DictConfig, records, tokenizer) -> FactShuffle | SymbolicRewrite | None:

@@ -131,6 +131,7 @@ def build_model(
     adapter: AdapterConfig | None = None,
     latent_markers: bool = True,
     speed: Mapping | None = None,
+    thought_projection: Mapping | None = None,
 ) -> tuple[Coconut, TokenIds]:
     """The Coconut-wrapped model for ``model_cfg``, with the marker tokens added.
 
@@ -140,6 +141,8 @@ def build_model(
     the markers and extra tokens train (:mod:`coconut.model.adapters`).
     ``latent_markers`` is the method's (false for bare thoughts). ``speed`` is the run's
     ``speed`` config: the attention kernel and the loss chunk size (:func:`speed_options`).
+    ``thought_projection`` is the method's projection of fed-back thoughts (CODI's), built
+    after the base model, outside any adapter: it trains in full.
     """
     _check_source(model_cfg)
     attention, chunk = speed_options(speed)
@@ -161,6 +164,7 @@ def build_model(
         eos_token_id=tokenizer.eos_token_id,
         latent_markers=latent_markers,
         loss_chunk_size=chunk,
+        thought_projection=thought_projection,
     )
     return model, ids
 
