@@ -31,6 +31,8 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from coconut.trust import check_run_targets
+
 CONFIG = "config.yaml"
 IDENTITY = "identity.json"
 RESULTS = "results.json"
@@ -178,9 +180,20 @@ class RunDir:
         """Whether the run has its ``results.json``."""
         return self.results.is_file()
 
-    def read_config(self) -> DictConfig:
-        """``config.yaml``, unresolved."""
-        return OmegaConf.load(self.config)
+    def read_config(self, check_targets: bool = True) -> DictConfig:
+        """``config.yaml``, unresolved.
+
+        A run folder is untrusted input: unless ``check_targets`` is false (a training
+        launch comparing its own run), a config naming a ``_target_`` outside the
+        allow-list of :mod:`coconut.trust` is refused before anything is built from it.
+
+        Raises:
+            UntrustedConfigError: naming the file, the key and the value.
+        """
+        config = OmegaConf.load(self.config)
+        if check_targets:
+            check_run_targets(config, self.config)
+        return config
 
     def read_results(self) -> dict[str, Any]:
         """``results.json`` as a dict."""
