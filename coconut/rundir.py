@@ -23,6 +23,7 @@ nothing and reads only when asked (:meth:`RunDir.read_config`, :meth:`RunDir.rea
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -209,7 +210,21 @@ class RunDir:
 
 
 def remove_paths(paths: Iterable[Path]) -> list[Path]:
-    """Deletes each file or folder of ``paths`` that exists; returns those deleted."""
+    """Deletes each file or folder of ``paths`` that exists; returns those deleted.
+
+    Raises:
+        ValueError: naming the first of ``paths`` that is a symbolic link to a folder (one
+            the package did not make), before anything is deleted. A link to a file is
+            removed, not its target.
+    """
+    paths = list(paths)
+    for path in paths:
+        if path.is_symlink() and path.is_dir():
+            raise ValueError(
+                f"{path} is a symbolic link (to {os.readlink(path)}); coconut deletes a run's "
+                "outputs only inside its folder, never through a link: empty or remove it "
+                "yourself, then repeat the command. Nothing was deleted"
+            )
     removed = []
     for path in paths:
         if path.is_dir():

@@ -12,6 +12,7 @@ from omegaconf import DictConfig, OmegaConf
 from coconut.methods import Method, build_method
 from coconut.training.config_types import FINISHED_POLICIES, TYPED_KEYS, check_types
 from coconut.training.curriculum import check_eval_stage
+from coconut.training.ownership import check_run_name
 
 __all__ = [
     "FINISHED_POLICIES",
@@ -55,6 +56,8 @@ def check_config(cfg: DictConfig) -> Method:
             size and device count do not divide, or zero training steps (:func:`check_trains`).
     """
     check_types(cfg)
+    if "run_name" in cfg:
+        check_run_name(cfg.run_name)
     method = method_config(cfg)
     if cfg.get("require_init_from") and not cfg.get("init_from"):
         raise ValueError(

@@ -10,6 +10,7 @@ from any install. A user's own configs are added with Hydra's ``--config-dir`` (
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,8 @@ import hydra
 from omegaconf import DictConfig
 
 import coconut
+from coconut.console import run_reporting_errors
+from coconut.training.ownership import check_run_name
 
 CONFIG_PACKAGE = "coconut.conf"
 CONFIG_PATH = f"pkg://{CONFIG_PACKAGE}"
@@ -46,6 +49,19 @@ def check_configs(config_name: str, package: str = CONFIG_PACKAGE) -> None:
         )
 
 
+def check_run_name_overrides(argv: list[str]) -> None:
+    """Refuses a ``run_name=`` override that is not one path component, before Hydra makes
+    (and logs into) the run folder it names.
+
+    Raises:
+        ValueError: naming the value (:func:`~coconut.training.ownership.check_run_name`).
+    """
+    for arg in argv:
+        key, sep, value = arg.partition("=")
+        if sep and key.lstrip("+~") == "run_name":
+            check_run_name(value.strip("'\""))
+
+
 def hydra_entry(task: Callable[[DictConfig], Any], config_name: str) -> Callable[[], Any]:
     """A console entry point running ``task`` under ``hydra.main`` on the packaged configs.
 
@@ -59,6 +75,7 @@ def hydra_entry(task: Callable[[DictConfig], Any], config_name: str) -> Callable
     @functools.wraps(task)
     def main() -> Any:
         check_configs(config_name)
+        run_reporting_errors(check_run_name_overrides, sys.argv[1:])  # before Hydra's run dir
         return decorated()
 
     return main

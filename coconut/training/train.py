@@ -48,6 +48,7 @@ from coconut.training.identity import (
 from coconut.training.leftovers import clear_leftovers, undo_on_failure
 from coconut.training.loggers import finish_loggers
 from coconut.training.module import CoconutLitModule
+from coconut.training.ownership import check_run_folder
 from coconut.training.results import final_evaluation, run_results, summary
 from coconut.training.resume import (
     check_resumable,
@@ -84,6 +85,8 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
     method = check_config(cfg)
     check_accelerator(cfg)  # before any data work
     run_dir = Path(cfg.paths.output_dir)
+    if is_primary_process() and not _has_run(run_dir):
+        check_run_folder(run_dir)  # before the lock file: nothing written into a foreign folder
     with RunLock(run_dir):
         if is_primary_process():
             remove_stale_temp_files(run_dir)
@@ -91,6 +94,12 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         if finished is not None:
             return finished
         return _train_locked(cfg, method, run_dir, callbacks or [])
+
+
+def _has_run(run_dir: Path) -> bool:
+    """Whether a run has trained in ``run_dir`` (its identity, a checkpoint or results)."""
+    run = RunDir(run_dir)
+    return any(p.exists() for p in (run.identity, run.last_checkpoint, run.results))
 
 
 def _train_locked(
