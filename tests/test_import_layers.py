@@ -16,7 +16,7 @@ import coconut
 
 PACKAGE = Path(coconut.__file__).parent
 LAYERS = {
-    "atomic": 0, "console": 0, "logfile": 0, "trust": 0,
+    "atomic": 0, "console": 0, "logfile": 0, "outputs": 0, "trust": 0,
     "rundir": 1, "plotting": 1, "model": 1, "data": 1,
     "methods": 2, "bench_checks": 2,
     "curriculum": 3, "analysis": 3,

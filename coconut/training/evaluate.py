@@ -44,6 +44,7 @@ from coconut.data.tasks import check_task, data_task
 from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
+from coconut.outputs import check_output, json_object_with
 from coconut.rundir import RunDir
 from coconut.training.config import method_config
 from coconut.training.curriculum import CurriculumCallback
@@ -78,6 +79,7 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
     run_cfg = run.read_config()
     _check_split(cfg, run_cfg)
+    _check_output(cfg, run_cfg, run)
     curriculum = CurriculumCallback(method_config(run_cfg))
     stage = curriculum.requested_eval_stage(  # before any loading: a bad stage fails at once
         stage=cfg.stage, latents=cfg.get("latents"), recorded=_recorded_stage(run_dir)
@@ -150,6 +152,28 @@ def _write_results(cfg: DictConfig, run_dir: Path, results: dict[str, Any]) -> P
     atomic_write_json(output, results)
     log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
     return output
+
+
+RESULT_KEYS = ("run_dir", "checkpoint", "split", "sha256", "stage", "predictions")
+"""Fields every ``coconut-eval`` results file has: how an earlier one is recognised."""
+
+
+def _check_output(cfg: DictConfig, run_cfg: DictConfig, run: RunDir) -> None:
+    """Refuses an ``output=`` that is an input, or an existing file coconut-eval did not
+    write (unless ``overwrite=true``), before any work."""
+    if not cfg.output:
+        return  # the default is keyed by file, content and stage in the run's eval/
+    split_file = None if cfg.split_path else run_cfg.data.splits.get(cfg.split)
+    inputs = {
+        "split_path": cfg.split_path,
+        f"data.splits.{cfg.split} of the run": split_file,
+        "checkpoint": cfg.checkpoint if cfg.checkpoint not in ("model", "last") else None,
+        "the run's config": run.config,
+    }
+    check_output(
+        cfg.output, inputs, overwrite=bool(cfg.get("overwrite", False)), force="overwrite=true",
+        ours=lambda path: json_object_with(path, RESULT_KEYS), key="output",
+    )  # fmt: skip
 
 
 def _kept(screen: PromptScreen, count: int, skip_unfit: bool) -> list[int]:

@@ -112,3 +112,15 @@ def _exit(function, argv) -> int:
         return function(argv)
     except SystemExit as done:
         return int(done.code)
+
+
+def test_an_out_holding_someone_elses_table_is_refused_unless_forced(rerun, tmp_path, capsys):
+    out = tmp_path / "paper"
+    out.mkdir()
+    (out / "table.md").write_text("my own table")
+    assert _exit(main, [str(rerun[0]), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'table.md'} already exists and was not written by this tool" in err
+    assert (out / "table.md").read_text() == "my own table" and not (out / "table.csv").exists()
+    assert _exit(main, [str(rerun[0]), "--out", str(out), "--force"]) == 0
+    assert _exit(main, [str(rerun[0]), "--out", str(out)]) == 0  # its own table: replaced
