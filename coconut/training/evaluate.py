@@ -46,7 +46,7 @@ from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.outputs import check_output, json_object_with
 from coconut.rundir import RunDir
-from coconut.training.config import method_config
+from coconut.training.config import check_accelerator, method_config
 from coconut.training.curriculum import CurriculumCallback
 from coconut.training.datamodule import CurriculumDataModule
 from coconut.training.identity import file_sha256
@@ -77,6 +77,7 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         )
     if cfg.split_path and not Path(cfg.split_path).is_file():
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
+    check_accelerator(cfg)  # the eval config's trainer: a device or precision it cannot run
     run_cfg = run.read_config()
     _check_split(cfg, run_cfg)
     _check_output(cfg, run_cfg, run)
@@ -135,6 +136,7 @@ def _evaluate(
         "sha256": file_sha256(source),
         "stage": stage,
         "max_new_tokens": max_new,
+        "precision": str(trainer.precision),
         **{k.split("/", 1)[1]: float(v) for k, v in metrics.items()},
         "skipped": screen.summary(),
         "predictions": predictions,
