@@ -57,7 +57,7 @@ class RunLock:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         if not is_primary_process():
             return self
-        lock = FileLock(str(self.run_dir / LOCK_NAME), timeout=0, mode=0o666)
+        lock = FileLock(str(self.run_dir / LOCK_NAME), timeout=0, mode=_file_mode())
         try:
             lock.acquire()
         except Timeout:
@@ -88,6 +88,14 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+def _file_mode() -> int:
+    """0o666 less the umask, as for any file the process creates (filelock would otherwise
+    set 0o666 itself, making the lock world-writable)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def is_primary_process() -> bool:
