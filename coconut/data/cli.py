@@ -40,7 +40,7 @@ from coconut.data.splits import (
     task_generator,
 )
 from coconut.data.stats import example_stats
-from coconut.data.symbolic import symbolize_records
+from coconut.data.symbolic import MAX_NODES, max_node_index, symbolize_records
 from coconut.data.validation import validate_examples
 from coconut.outputs import OutputError, check_outputs, require_records
 
@@ -315,6 +315,14 @@ def _symbolize(args: argparse.Namespace) -> int:
     path = write_examples(records, args.out)
     kept = f" (of {total}; paths of at most {args.max_steps} steps)" if len(records) < total else ""
     print(f"wrote {len(records)} symbolic examples to {path}{kept}")
+    largest, index = max_node_index(records)
+    if largest >= MAX_NODES:
+        print(
+            f"warning: {path}[{index}]: node index {largest} is past the symbolic tokenizer's "
+            f"range 0..{MAX_NODES - 1}: coconut-train refuses this file (graphs of at most "
+            f"{MAX_NODES} nodes train)",
+            file=sys.stderr,
+        )
     return 0
 
 

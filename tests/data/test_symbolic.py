@@ -157,3 +157,15 @@ def test_cli_symbolize_refuses_a_max_steps_below_one(tmp_path, capsys):
         stop.value.code == 2 and "--max-steps must be at least 1, got 0" in capsys.readouterr().err
     )
     assert not (tmp_path / "o.json").exists()
+
+
+def test_cli_symbolize_warns_of_node_indices_past_the_tokenizers_range(tmp_path, capsys):
+    big = {**GRAPH, "idx_to_symbol": [*GRAPH["idx_to_symbol"], *(f"n{i}" for i in range(64))],
+           "edges": [*GRAPH["edges"], [1, 69]]}  # fmt: skip
+    source = tmp_path / "valid.json"
+    source.write_text(json.dumps([GRAPH, big]))
+    assert data_main(["symbolize", str(source), str(tmp_path / "out.json")]) == 0
+    assert (
+        f"warning: {tmp_path / 'out.json'}[1]: node index 69 is past the symbolic tokenizer's "
+        "range 0..63: coconut-train refuses this file"
+    ) in capsys.readouterr().err
