@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import json
 import os
 import shutil
@@ -29,12 +30,59 @@ from typing import IO, Any
 
 import torch
 
+WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EACCES, errno.EPERM, errno.EROFS}
+)
+"""The errors of a write that the disk or its permissions refused (others pass as they are)."""
+
+
+class WriteError(OSError):
+    """An operating-system error (a full disk, no permission) while writing ``filename``
+    atomically: nothing was lost, since the destination was never half-written.
+
+    Attributes:
+        nothing_lost: the sentence that says so, for :func:`coconut.console.describe`.
+    """
+
+    def __init__(self, errno_: int, strerror: str, path: Path) -> None:
+        super().__init__(errno_, strerror, str(path))
+        kept = "keeps its previous content" if path.exists() else "was not created"
+        self.nothing_lost = f"nothing was lost: {path.name} {kept} and no partial file remains"
+
+
+def write_error(err: BaseException, path: Path) -> WriteError | None:
+    """The :class:`WriteError` for ``path`` behind ``err``, if an ``OSError`` caused it.
+
+    Writers that call Python's file methods from C (``torch.save``) report a full disk as
+    their own ``RuntimeError`` ("unexpected pos ..."), with the ``OSError`` as its context.
+    """
+    link: BaseException | None = err
+    seen: list[BaseException] = []
+    while link is not None and link not in seen:
+        if isinstance(link, WriteError):
+            return None  # named already, by an inner write
+        if isinstance(link, OSError) and link.errno in WRITE_ERRNOS:
+            return WriteError(link.errno, link.strerror or str(link), path)
+        seen.append(link)
+        link = link.__cause__ or link.__context__
+    return None
+
 
 def atomic_write(path: str | os.PathLike, write: Callable[[IO], None], binary: bool) -> Path:
-    """Calls ``write(handle)`` on a temporary file, then moves it onto ``path``."""
+    """Calls ``write(handle)`` on a temporary file, then moves it onto ``path``.
+
+    Raises:
+        WriteError: for an ``OSError`` at any step (also behind another error), naming
+            ``path`` and saying that nothing was lost.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        if err.errno not in WRITE_ERRNOS:
+            raise
+        raise WriteError(err.errno, err.strerror or str(err), path) from err
     try:
         os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes it owner-only
         with os.fdopen(
@@ -44,8 +92,11 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO], None], binary: b
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        named = write_error(err, path)
+        if named is not None:
+            raise named from err
         raise
     return path
 
@@ -79,12 +130,22 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     recover_directory(path)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as err:
+        if err.errno not in WRITE_ERRNOS:
+            raise
+        raise WriteError(err.errno, err.strerror or str(err), path) from err
     os.chmod(staging, 0o777 & ~_current_umask())  # mkdtemp makes it owner-only
     try:
         yield staging
         _fsync_tree(staging)
         _swap_in(staging, path)
+    except Exception as err:
+        named = write_error(err, path)
+        if named is not None:
+            raise named from err
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

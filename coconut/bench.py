@@ -35,6 +35,7 @@ from transformers import AutoModelForCausalLM, GPT2Config
 from coconut.bench_checks import profile_step, reference_gaps
 from coconut.model import Coconut
 from coconut.model.reference import naive_forward
+from coconut.outputs import OutputError, check_output
 
 TIMINGS = (
     "train_step",
@@ -70,6 +71,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fused-adamw", action="store_true", help="AdamW(fused=True)")
     parser.add_argument("--check", action="store_true", help="differences from the reference")
     parser.add_argument("--profile", metavar="FILE", help="write a profile of one train_step")
+    parser.add_argument("--force", action="store_true", help="replace an existing --profile FILE")
     args = parser.parse_args(argv)
     sizes = (args.batch, args.prompt_len, args.answer_len, args.repeats, args.new_tokens)
     if min(sizes) < 1 or (args.loss_chunk is not None and args.loss_chunk < 1):
@@ -85,6 +87,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     problem = device_problem(args.device)
     if problem:
         parser.error(f"--device {args.device}: {problem}")
+    if args.profile:  # the output rule of every console script (coconut.outputs)
+        try:
+            check_output(args.profile, overwrite=args.force, force="--force", key="--profile")
+        except OutputError as err:
+            parser.error(str(err))
     return args
 
 

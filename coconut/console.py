@@ -98,7 +98,8 @@ def describe(err: BaseException) -> str:
         if isinstance(link, OSError) and link.errno in _OS_REASONS:
             where = link.filename or _path_in(err)
             target = f" while writing {where}" if where else ""
-            return f"{_OS_REASONS[link.errno]}{target}"
+            lost = getattr(link, "nothing_lost", None)  # coconut.atomic.WriteError's
+            return f"{_OS_REASONS[link.errno]}{target}" + (f"; {lost}" if lost else "")
     if isinstance(err, FileNotFoundError) and err.filename and not err.args[1:]:
         return f"no such file or directory: {err.filename}"
     text = str(err).strip() or type(err).__name__

@@ -24,6 +24,7 @@ nothing and reads only when asked (:meth:`RunDir.read_config`, :meth:`RunDir.rea
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
+
+from coconut.trust import check_run_targets
 
 CONFIG = "config.yaml"
 IDENTITY = "identity.json"
@@ -185,9 +188,20 @@ class RunDir:
         """Whether the run has its ``results.json``."""
         return self.results.is_file()
 
-    def read_config(self) -> DictConfig:
-        """``config.yaml``, unresolved."""
-        return OmegaConf.load(self.config)
+    def read_config(self, check_targets: bool = True) -> DictConfig:
+        """``config.yaml``, unresolved.
+
+        A run folder is untrusted input: unless ``check_targets`` is false (a training
+        launch comparing its own run), a config naming a ``_target_`` outside the
+        allow-list of :mod:`coconut.trust` is refused before anything is built from it.
+
+        Raises:
+            UntrustedConfigError: naming the file, the key and the value.
+        """
+        config = OmegaConf.load(self.config)
+        if check_targets:
+            check_run_targets(config, self.config)
+        return config
 
     def read_results(self) -> dict[str, Any]:
         """``results.json`` as a dict."""
@@ -211,7 +225,21 @@ class RunDir:
 
 
 def remove_paths(paths: Iterable[Path]) -> list[Path]:
-    """Deletes each file or folder of ``paths`` that exists; returns those deleted."""
+    """Deletes each file or folder of ``paths`` that exists; returns those deleted.
+
+    Raises:
+        ValueError: naming the first of ``paths`` that is a symbolic link to a folder (one
+            the package did not make), before anything is deleted. A link to a file is
+            removed, not its target.
+    """
+    paths = list(paths)
+    for path in paths:
+        if path.is_symlink() and path.is_dir():
+            raise ValueError(
+                f"{path} is a symbolic link (to {os.readlink(path)}); coconut deletes a run's "
+                "outputs only inside its folder, never through a link: empty or remove it "
+                "yourself, then repeat the command. Nothing was deleted"
+            )
     removed = []
     for path in paths:
         if path.is_dir():
@@ -222,3 +250,18 @@ def remove_paths(paths: Iterable[Path]) -> list[Path]:
             continue
         removed.append(path)
     return removed
+
+
+def check_run_name(value: object) -> None:
+    """Refuses a ``run_name`` that is not one path component.
+
+    Raises:
+        ValueError: naming the value, for ``""``, ``.``, ``..`` or a name holding ``/``.
+    """
+    name = str(value)
+    if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise ValueError(
+            f"run_name={name!r}: must be one folder name (no '/', not '.' or '..'), since "
+            "the run folder is paths.log_dir/run_name; to put a run elsewhere, set "
+            "paths.output_dir=<folder>"
+        )

@@ -111,3 +111,75 @@ def test_files_move_into_a_shared_directory_marker_last(tmp_path, monkeypatch):
         "marker.json",
         "z.txt",
     ]
+
+
+_ON_A_SMALL_DISK = """
+import sys, torch
+from pathlib import Path
+from coconut.atomic import atomic_torch_save
+from coconut.console import run_reporting_errors
+path = Path(sys.argv[1]) / "last.ckpt"
+atomic_torch_save({"w": torch.ones(1000)}, path)  # 4 KB: fits
+try:
+    run_reporting_errors(atomic_torch_save, {"w": torch.zeros(1 << 18)}, path)  # 1 MB: no room
+finally:
+    print("kept", float(torch.load(path, weights_only=True)["w"].sum()))
+"""
+
+
+def test_a_full_tmpfs_is_one_line_naming_the_path_and_the_old_file_stays(tmp_path):
+    """A real full disk: a 256 KiB tmpfs, mounted in a user namespace where allowed."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare command")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mount = f"mount -t tmpfs -o size=256k tmpfs {disk}"
+    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount],
+                           capture_output=True)  # fmt: skip
+    if probe.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.decode().strip()}")
+    script = f'{mount} && "$0" -c "$1" {disk}; echo "rc=$?"; ls -a {disk}'
+    result = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script,
+         sys.executable, _ON_A_SMALL_DISK],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )  # fmt: skip
+    path = disk / "last.ckpt"
+    assert result.stderr.splitlines() == [
+        f"error: no space left on device while writing {path}; nothing was lost: last.ckpt "
+        "keeps its previous content and no partial file remains",
+        "(set HYDRA_FULL_ERROR=1 to see the full traceback)",
+    ]
+    assert "kept 1000.0" in result.stdout and "rc=1" in result.stdout
+    assert result.stdout.split()[-3:] == [".", "..", "last.ckpt"]  # no temporary file left
+
+
+def test_a_write_error_behind_another_error_is_named_and_others_pass_unchanged(tmp_path):
+    import errno
+
+    path = tmp_path / "out.bin"
+    path.write_bytes(b"old")
+
+    def full(handle):
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError:
+            raise RuntimeError("unexpected pos 704 vs 598") from None  # torch's, context kept
+
+    with pytest.raises(atomic.WriteError) as named:
+        atomic.atomic_write(path, full, binary=True)
+    assert named.value.errno == errno.ENOSPC and named.value.filename == str(path)
+    assert "out.bin keeps its previous content" in named.value.nothing_lost
+    assert path.read_bytes() == b"old"
+
+    def bug(handle):
+        raise ValueError("a bug, not the disk")
+
+    with pytest.raises(ValueError, match="a bug"):
+        atomic.atomic_write(path, bug, binary=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin"]

@@ -56,3 +56,13 @@ def test_bench_refuses_bad_arguments_as_usage_errors(args, message, capsys):
         parse_args(args)
     assert info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_bench_refuses_to_write_its_profile_over_an_existing_file(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    with pytest.raises(SystemExit) as info:
+        parse_args(["--profile", str(notes)])
+    assert info.value.code == 2
+    assert f"--profile={notes} already exists and was not written" in capsys.readouterr().err
+    assert parse_args(["--profile", str(notes), "--force"]).force and notes.read_text() == "mine"

@@ -17,9 +17,9 @@ import coconut
 
 PACKAGE = Path(coconut.__file__).parent
 LAYERS = {
-    "atomic": 0, "console": 0, "logfile": 0, "rundir": 0, "hydra_app": 0,
-    "plotting": 1, "model": 1, "data": 1,
-    "methods": 2, "bench_checks": 2,
+    "atomic": 0, "console": 0, "logfile": 0, "outputs": 0, "trust": 0,
+    "rundir": 1, "plotting": 1, "model": 1, "data": 1,
+    "methods": 2, "bench_checks": 2, "hydra_app": 2,
     "curriculum": 3, "analysis": 3,
     "tokenizers": 4,
     "probe": 5,

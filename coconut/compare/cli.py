@@ -26,6 +26,7 @@ from coconut.compare.table import (
     unreadable_section,
 )
 from coconut.console import run_cli
+from coconut.outputs import check_outputs
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="metrics of this split (default: test, else val)",
     )
     parser.add_argument("--datasets", nargs="+", default=None, help="columns, in order")
+    parser.add_argument(
+        "--force", action="store_true", help="replace existing files in --out (never an input)"
+    )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     return parser
 
@@ -92,7 +96,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+OUTPUTS = ("table.md", "table.csv", "acc_vs_tokens.png")
+
+
+def check_out(out: Path, paths: Sequence[str], force: bool) -> None:
+    """The output rule of every console script (:mod:`coconut.outputs`) for the files of
+    ``--out``: never an input; an existing file replaced only if an earlier comparison
+    wrote it (its ``table.md`` says what its ± is), or with ``--force``."""
+    table = out / OUTPUTS[0]
+
+    def ours(path: Path) -> bool:
+        try:
+            return STD_NOTE.strip() in table.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    inputs = {f"PATH {p}": p for p in paths if not str(p).startswith("wandb:")}
+    check_outputs([out / name for name in OUTPUTS], inputs, overwrite=force, force="--force",
+                  ours=ours)  # fmt: skip
+
+
 def _write(records: Sequence[RunRecord], bad: Sequence[Unreadable], args) -> None:
+    check_out(args.out, args.paths, args.force)
     sys.stdout.write(write_comparison(records, bad, args.out, args.datasets))
 
 

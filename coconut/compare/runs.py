@@ -95,6 +95,8 @@ def _read_dir(path: Path, split: str | None) -> RunRecord:
         return read_offline_folder(path, split)
     offline = sorted((path / "wandb").glob("offline-run-*")) if (path / "wandb").is_dir() else []
     run = RunDir(path)
+    if run.is_run():
+        run.read_config()  # a run folder is untrusted: refused if its config names code
     if run.is_finished():
         record = read_results_file(run.results, split)
         if offline:
@@ -103,9 +105,18 @@ def _read_dir(path: Path, split: str | None) -> RunRecord:
             except (ValueError, OSError) as err:
                 log.warning("%s: no curves from %s: %s", path, offline[-1], err)
         return record
+    unfinished = "a run directory without results.json or a W&B run (unfinished?)"
+    if offline and run.is_run():  # a coconut-train run that has not finished yet
+        try:
+            return read_offline_folder(offline[-1], split)
+        except ValueError as err:
+            raise ValueError(
+                f"{unfinished}: no {RESULTS} yet and its W&B run {offline[-1].name} cannot be "
+                f"read ({err}); it is still training or stopped before its final evaluation"
+            ) from err
     if offline:
         return read_offline_folder(offline[-1], split)
-    raise ValueError("a run directory without results.json or a W&B run (unfinished?)")
+    raise ValueError(unfinished)
 
 
 def collect_wandb_project(spec: str, split: str | None = None, api=None):

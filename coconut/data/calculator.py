@@ -92,7 +92,23 @@ def equation_holds(annotation: Annotation) -> bool:
         return False
     try:
         result = eval(expression, {"__builtins__": {}}, {})
-        value = float(annotation.result.replace(",", ""))
-        return abs(float(result) - value) < 1e-6 * max(1.0, abs(result))
-    except (SyntaxError, ZeroDivisionError, ValueError, TypeError):
+    except (SyntaxError, ZeroDivisionError, ValueError, TypeError, OverflowError):
+        return False
+    text = annotation.result.replace(",", "").strip()
+    try:
+        value = float(text)
+        return abs(float(result) - value) < 1e-6 * max(1.0, abs(float(result)))
+    except (ValueError, TypeError):
+        return False
+    except OverflowError:  # an integer beyond a float's range: compared exactly instead
+        return _same_integer(result, text)
+
+
+def _same_integer(result: object, text: str) -> bool:
+    """Whether ``text`` writes the integer ``result`` (too large for a float)."""
+    if not isinstance(result, int) or not text.lstrip("-").isdigit():
+        return False
+    try:
+        return int(text) == result
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
         return False

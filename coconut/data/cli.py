@@ -13,6 +13,9 @@ Examples::
     coconut-data relabel data/published_valid.json data/published_valid_renamed.json
     coconut-data stats data/prosqa/valid.json
     coconut-data validate data/prosqa/valid.json
+
+No command replaces an input, or an existing file, unless ``--force`` (the rule of every
+console script, :mod:`coconut.outputs`); a command that would write zero records fails.
 """
 
 from __future__ import annotations
@@ -38,8 +41,9 @@ from coconut.data.splits import (
     task_generator,
 )
 from coconut.data.stats import example_stats
-from coconut.data.symbolic import relabel_records, symbolize_records
+from coconut.data.symbolic import MAX_NODES, max_node_index, relabel_records, symbolize_records
 from coconut.data.validation import validate_examples
+from coconut.outputs import OutputError, check_outputs, require_records
 
 GSM8K_HUB_SPLITS = ("train", "test")
 TASK_OPTIONS = {
@@ -93,6 +97,7 @@ def _add_generate(commands: argparse._SubParsersAction) -> None:
         "--seeds", type=_seeds, help="TRAIN,VALID,TEST seeds, as a data config's data.seeds"
     )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    _add_force(parser)
     prontoqa = parser.add_argument_group("ProntoQA options")
     prontoqa.add_argument("--hops", type=int, help=f"reasoning hops, 1-{MAX_HOPS} (default 5)")
     prontoqa.add_argument("--no-distractors", action="store_true", help="state only the chain")
@@ -122,6 +127,7 @@ def _add_others(commands: argparse._SubParsersAction) -> None:
         help="prontoqa: write examples START..END-1 (file order) to NAME.json; repeatable",
     )
     prepare.add_argument("--cache-dir", help="datasets cache folder")
+    _add_force(prepare)
     stats = commands.add_parser("stats", help="print statistics of an example file")
     stats.add_argument("file", type=Path)
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -138,12 +144,25 @@ def _add_others(commands: argparse._SubParsersAction) -> None:
         help="keep only records whose path has at most N steps (the anchor's graph_4 "
         "splits are N=4)",
     )  # fmt: skip
+    _add_force(symbolize)
     relabel = commands.add_parser(
         "relabel", help="write a symbolic ProsQA file with each graph's nodes renamed at random"
     )
     relabel.add_argument("file", type=Path, help="symbolic ProsQA records with graph fields")
     relabel.add_argument("out", type=Path, help="the renamed copy to write")
     relabel.add_argument("--seed", type=int, default=0, help="draws the renamings")
+    _add_force(relabel)
+
+
+def _add_force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force", action="store_true", help="replace existing output files (never an input)"
+    )
+
+
+def _check_outputs(args: argparse.Namespace, outputs, inputs=None) -> None:
+    """The rule of every console script (:mod:`coconut.outputs`), before any writing."""
+    check_outputs(outputs, inputs, overwrite=args.force, force="--force")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,6 +197,7 @@ def _generate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         seeds = {split: split_seed(args.seed, split) for split in SPLITS}
     paths = {split: args.out / f"{split}.json" for split in SPLITS}
+    _check_outputs(args, paths.values())
     generate = task_generator(args.task, progress=not args.no_progress, **options)
     try:
         written = make_missing_splits(paths, generate, sizes, seeds, overwrite=True)
@@ -209,6 +229,10 @@ def _prepare(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         sources = _gsm8k_sources(args.source)
     except ValueError as err:
         parser.error(str(err))
+    _check_outputs(
+        args, [args.out / f"{split}.json" for split in sources],
+        {f"--source ({split})": src for split, src in sources.items() if src != "hub"},
+    )  # fmt: skip
     for split, source in sources.items():
         if source == "hub":
             try:
@@ -239,6 +263,7 @@ def _prepare_prontoqa(args: argparse.Namespace, parser: argparse.ArgumentParser)
     names = [name for name, _, _ in args.split]
     if len(set(names)) < len(names):
         parser.error(f"--split names must be distinct, got {names}")
+    _check_outputs(args, [args.out / f"{name}.json" for name in names], {"--source": args.source})
     records = load_prontoqa_raw(args.source)
     spans = sorted((start, end, name) for name, start, end in args.split)
     for (_, end, name), (start, _, other) in itertools.pairwise(spans):
@@ -287,20 +312,33 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _symbolize(args: argparse.Namespace) -> int:
+    _check_outputs(args, [args.out], {"FILE": args.file})
     records = symbolize_records(read_records(args.file), seed=args.seed, source=str(args.file))
     total = len(records)
     if args.max_steps is not None:
         records = [r for r in records if len(r["steps"]) <= args.max_steps]
+        require_records(len(records), total, f"--max-steps {args.max_steps}", args.file)
+    if not records:
+        raise OutputError(f"{args.file}: holds no records to symbolize; nothing was written")
     path = write_examples(records, args.out)
     kept = f" (of {total}; paths of at most {args.max_steps} steps)" if len(records) < total else ""
     print(f"wrote {len(records)} symbolic examples to {path}{kept}")
+    largest, index = max_node_index(records)
+    if largest >= MAX_NODES:
+        print(
+            f"warning: {path}[{index}]: node index {largest} is past the symbolic tokenizer's "
+            f"range 0..{MAX_NODES - 1}: coconut-train refuses this file (graphs of at most "
+            f"{MAX_NODES} nodes train)",
+            file=sys.stderr,
+        )
     return 0
 
 
-def _relabel(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    if args.out.resolve() == args.file.resolve():
-        parser.error(f"the output {args.out} is the input file; write the copy elsewhere")
+def _relabel(args: argparse.Namespace) -> int:
+    _check_outputs(args, [args.out], {"FILE": args.file})
     records = relabel_records(read_records(args.file), seed=args.seed, source=str(args.file))
+    if not records:
+        raise OutputError(f"{args.file}: holds no records to relabel; nothing was written")
     path = write_examples(records, args.out)
     print(f"wrote {len(records)} examples with their nodes renamed to {path}")
     return 0
@@ -325,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error(f"--max-steps must be at least 1, got {args.max_steps}")
             return _symbolize(args)
         if args.command == "relabel":
-            return _relabel(args, parser)
+            return _relabel(args)
         return _stats(args)
     except DataValidationError as err:
         print(err, file=sys.stderr)

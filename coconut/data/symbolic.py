@@ -32,6 +32,9 @@ EDGE_END = "|"
 QUERY_MARK = "[Q]"
 ROOT_MARK = "[R]"
 MARKERS = (EDGE_END, QUERY_MARK, ROOT_MARK)
+MAX_NODES = 64
+"""Node indices ``0 .. MAX_NODES - 1`` have tokens in the symbolic tokenizer
+(:mod:`coconut.tokenizers.symbolic`; the published graphs use at most 28)."""
 """The words of the symbolic form besides node indices."""
 GRAPH_FIELDS = ("idx_to_symbol", "edges", "root", "target", "neg_target")
 _LAST_WORD = re.compile(r"(\S+?)[.?!]?\s*$")

@@ -13,6 +13,7 @@ A model with a thought projection (:mod:`coconut.model.projection`) records its 
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -67,7 +68,7 @@ def load_coconut(cls: Callable[..., M], directory: str | Path, **hf_kwargs) -> M
     if (directory / META_NAME).is_file():
         base, _ = load_adapted(directory)
     else:
-        base = AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
+        base = load_base_model(directory, **hf_kwargs)
     markers = ids.get("latent_markers", True)  # absent in directories saved before it
     if not isinstance(markers, bool):
         raise ValueError(f"{config_path}: latent_markers must be true or false, got {markers!r}")
@@ -90,6 +91,29 @@ def load_coconut(cls: Callable[..., M], directory: str | Path, **hf_kwargs) -> M
 
 def _contiguous(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return {key: value.detach().contiguous() for key, value in state.items()}
+
+
+class PickledWeightsError(ValueError):
+    """Weights stored as a pickle that holds more than tensors: loading would run code."""
+
+
+def load_base_model(directory: str | Path, **hf_kwargs) -> nn.Module:
+    """``AutoModelForCausalLM.from_pretrained(directory)``, where pickled weights that hold
+    anything but tensors are refused in one line naming the file (torch loads them with
+    ``weights_only=True``, so nothing of them runs).
+
+    Raises:
+        PickledWeightsError: naming the directory and its pickle files.
+    """
+    try:
+        return AutoModelForCausalLM.from_pretrained(directory, **hf_kwargs)
+    except pickle.UnpicklingError as err:
+        files = sorted(p.name for p in Path(directory).glob("*.bin")) or ["its weights"]
+        raise PickledWeightsError(
+            f"{directory}: refused {', '.join(files)}: a pickle holding more than tensors, which "
+            "would run code if loaded; coconut loads safetensors, or pickles of tensors only. "
+            "Convert it to model.safetensors from a copy you trust"
+        ) from err
 
 
 def adapter_meta(model: LatentModel) -> AdapterMeta:

@@ -29,6 +29,7 @@ from coconut.console import run_cli
 from coconut.data import load_examples
 from coconut.data.graph import FRONTIER_DEFINITIONS
 from coconut.data.recipe import split_file
+from coconut.outputs import check_outputs, json_object_with
 from coconut.probe.analysis import TASKS, ProbeOptions, probe_dataset
 from coconut.probe.checks import ALLOW_FLAG, check_data_task, check_thoughts
 from coconut.probe.loading import (
@@ -37,7 +38,7 @@ from coconut.probe.loading import (
     read_run_config,
     resolve_model_dir,
 )
-from coconut.probe.plots import plot_report
+from coconut.probe.plots import FIGURES, plot_report
 from coconut.probe.superposition import MODES, mode_for_run, probe_superposition
 from coconut.probe.superposition_plots import plot_superposition
 from coconut.rundir import RunDir
@@ -82,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="force thoughts into a run whose method never used them (cot, no_cot, ...)",
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace existing files in --out (never an input)"
+    )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sup = parser.add_argument_group("superposition probes (symbolic ProsQA)")
     sup.add_argument(
@@ -117,6 +121,8 @@ def run(args: argparse.Namespace) -> Path:
     Raises:
         ValueError / FileNotFoundError: for a bad model, data file or option.
     """
+    run_config = read_run_config(resolve_model_dir(args.model)[1])  # before any loading
+    check_out(args)
     run_dir = resolve_model_dir(args.model)[1]  # before any loading
     run_config = read_run_config(run_dir)
     if args.data is None:
@@ -126,6 +132,8 @@ def run(args: argparse.Namespace) -> Path:
         records = records[: args.limit]
     if not records:
         raise ValueError(f"{args.data}: no examples")
+    if args.superposition:
+        check_symbolic(records, args.data)
     check_data_task(run_config, records, str(args.data), str(args.model))
     max_k = max_thoughts(run_config) if args.max_k is None else args.max_k
     if not args.superposition:
@@ -172,6 +180,35 @@ def run_split(run_dir: Path | None, split: str, model: str) -> Path:
         )
     return split_file(data, split, recorded_sha256=run.recorded_sha256(split),
                       override="--data FILE")  # fmt: skip
+
+
+REPORT_KEYS = {"report.json": ("data", "figures"), "superposition.json": ("data", "mode")}
+
+
+def check_out(args: argparse.Namespace) -> None:
+    """The output rule of every console script (:mod:`coconut.outputs`) for the files of
+    ``--out``: never an input; an existing file replaced only if an earlier probe wrote it
+    (its report, and the figures beside that report), or with ``--force``."""
+    names = ["superposition.json", "superposition.png"] if args.superposition else [
+        "report.json", *FIGURES]  # fmt: skip
+    report = args.out / names[0]
+
+    def ours(path: Path) -> bool:
+        return json_object_with(report, REPORT_KEYS[report.name])
+
+    outputs = [args.out / name for name in names]
+    inputs = {"--data": args.data, "MODEL": args.model}
+    check_outputs(outputs, inputs, overwrite=args.force, force="--force", ours=ours)
+
+
+def check_symbolic(records: list[dict], data: Path) -> None:
+    """Refuses a file without the symbolic graph fields the superposition probe reads."""
+    for i, record in enumerate(records):
+        if "idx_to_symbol" not in record:
+            raise ValueError(
+                f"{data}: example {i} has no idx_to_symbol: --superposition probes symbolic "
+                "ProsQA files (coconut-data symbolize); probe this file without --superposition"
+            )
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

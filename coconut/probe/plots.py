@@ -126,14 +126,13 @@ def plot_gsm8k_hits(report: dict[str, Any], path: Path) -> Path | None:
     return save(fig, path)
 
 
+FIGURES = ("value_height.png", "cumulative_topk.png", "categories.png", "gsm8k_hits.png")
+"""The names of the figures :func:`plot_report` may write."""
+
+
 def plot_report(report: dict[str, Any], out_dir: str | Path) -> list[Path]:
     """Every figure the report supports, in ``out_dir``; returns the paths written."""
     out_dir = Path(out_dir)
-    makers = {
-        "value_height.png": plot_value_height,
-        "cumulative_topk.png": plot_cumulative_topk,
-        "categories.png": plot_categories,
-        "gsm8k_hits.png": plot_gsm8k_hits,
-    }
-    written = [maker(report, out_dir / name) for name, maker in makers.items()]
+    makers = (plot_value_height, plot_cumulative_topk, plot_categories, plot_gsm8k_hits)
+    written = [maker(report, out_dir / name) for name, maker in zip(FIGURES, makers, strict=True)]
     return [p for p in written if p is not None]

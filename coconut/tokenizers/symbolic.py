@@ -21,7 +21,7 @@ from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
 from coconut.curriculum.text_format import ANSWER_MARKER
-from coconut.data.symbolic import MARKERS, max_node_index
+from coconut.data.symbolic import MARKERS, MAX_NODES, max_node_index
 from coconut.model.tokens import SPECIAL_TOKENS
 from coconut.tokenizers.saved import EOS_TOKEN, load_or_build_tokenizer, wrap_tokenizer
 from coconut.tokenizers.word import (
@@ -38,8 +38,6 @@ def _to_bytes(piece: str) -> str:
 
 _BYTES = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)
 
-MAX_NODES = 64
-"""Node indices ``0 .. MAX_NODES - 1`` have tokens (the published graphs use at most 28)."""
 
 
 def symbolic_words(max_nodes: int = MAX_NODES) -> list[str]:

@@ -51,9 +51,10 @@ from coconut.logfile import log_to_file
 from coconut.model import Coconut
 from coconut.model.adapters import AdapterConfig
 from coconut.model.tokens import TokenIds
+from coconut.outputs import check_output, json_object_with
 from coconut.rundir import RunDir
 from coconut.tokenizers.word import count_unknown
-from coconut.training.config.checks import method_config
+from coconut.training.config.checks import check_accelerator, method_config
 from coconut.training.data.datamodule import CurriculumDataModule
 from coconut.training.data.sources import load_split
 from coconut.training.data.tokenizing import ContextLengthError, tokenize_split
@@ -83,8 +84,10 @@ def evaluate(cfg: DictConfig) -> dict[str, Any]:
         )
     if cfg.split_path and not Path(cfg.split_path).is_file():
         raise FileNotFoundError(f"split_path={cfg.split_path}: no such file")
+    check_accelerator(cfg)  # the eval config's trainer: a device or precision it cannot run
     run_cfg = run.read_config()
     _check_split(cfg, run_cfg)
+    _check_output(cfg, run_cfg, run)
     _point_at_split_file(cfg, run_cfg, run)
     curriculum = CurriculumCallback(method_config(run_cfg))
     stage = curriculum.requested_eval_stage(  # before any loading: a bad stage fails at once
@@ -141,6 +144,7 @@ def _evaluate(
         "sha256": file_sha256(source),
         "stage": stage,
         "max_new_tokens": max_new,
+        "precision": str(trainer.precision),
         **{k.split("/", 1)[1]: float(v) for k, v in metrics.items()},
         "skipped": screen.summary(),
         "predictions": predictions,
@@ -158,6 +162,28 @@ def _write_results(cfg: DictConfig, run_dir: Path, results: dict[str, Any]) -> P
     atomic_write_json(output, results)
     log.info("%s at stage %d: acc %.4f -> %s", cfg.split, stage, results["acc"], output)
     return output
+
+
+RESULT_KEYS = ("run_dir", "checkpoint", "split", "sha256", "stage", "predictions")
+"""Fields every ``coconut-eval`` results file has: how an earlier one is recognised."""
+
+
+def _check_output(cfg: DictConfig, run_cfg: DictConfig, run: RunDir) -> None:
+    """Refuses an ``output=`` that is an input, or an existing file coconut-eval did not
+    write (unless ``overwrite=true``), before any work."""
+    if not cfg.output:
+        return  # the default is keyed by file, content and stage in the run's eval/
+    split_file = None if cfg.split_path else run_cfg.data.splits.get(cfg.split)
+    inputs = {
+        "split_path": cfg.split_path,
+        f"data.splits.{cfg.split} of the run": split_file,
+        "checkpoint": cfg.checkpoint if cfg.checkpoint not in ("model", "last") else None,
+        "the run's config": run.config,
+    }
+    check_output(
+        cfg.output, inputs, overwrite=bool(cfg.get("overwrite", False)), force="overwrite=true",
+        ours=lambda path: json_object_with(path, RESULT_KEYS), key="output",
+    )  # fmt: skip
 
 
 def _kept(screen: PromptScreen, count: int, skip_unfit: bool) -> list[int]:

@@ -49,6 +49,7 @@ from coconut.training.run.identity import (
     write_identity,
 )
 from coconut.training.run.lock import RunLock, is_primary_process, remove_stale_temp_files
+from coconut.training.run.ownership import check_run_folder
 from coconut.training.run.results import final_evaluation, run_results, summary
 from coconut.training.run.resume import (
     check_resumable,
@@ -91,6 +92,8 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
     method = check_config(cfg)
     check_accelerator(cfg)  # before any data work
     run_dir = Path(cfg.paths.output_dir)
+    if is_primary_process() and not _has_run(run_dir):
+        check_run_folder(run_dir)  # before the lock file: nothing written into a foreign folder
     with RunLock(run_dir):
         if is_primary_process():
             remove_stale_temp_files(run_dir)
@@ -98,6 +101,12 @@ def train(cfg: DictConfig, callbacks: list[Callback] | None = None) -> dict[str,
         if finished is not None:
             return finished
         return _train_locked(cfg, method, run_dir, callbacks or [])
+
+
+def _has_run(run_dir: Path) -> bool:
+    """Whether a run has trained in ``run_dir`` (its identity, a checkpoint or results)."""
+    run = RunDir(run_dir)
+    return any(p.exists() for p in (run.identity, run.last_checkpoint, run.results))
 
 
 def _train_locked(

@@ -112,3 +112,27 @@ def _exit(function, argv) -> int:
         return function(argv)
     except SystemExit as done:
         return int(done.code)
+
+
+def test_an_out_holding_someone_elses_table_is_refused_unless_forced(rerun, tmp_path, capsys):
+    out = tmp_path / "paper"
+    out.mkdir()
+    (out / "table.md").write_text("my own table")
+    assert _exit(main, [str(rerun[0]), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / 'table.md'} already exists and was not written by this tool" in err
+    assert (out / "table.md").read_text() == "my own table" and not (out / "table.csv").exists()
+    assert _exit(main, [str(rerun[0]), "--out", str(out), "--force"]) == 0
+    assert _exit(main, [str(rerun[0]), "--out", str(out)]) == 0  # its own table: replaced
+
+
+def test_a_run_still_training_is_called_unfinished_not_foreign(tmp_path):
+    """Its W&B run has no config yet: it was 'not a coconut-train run'."""
+    run = tmp_path / "prosqa-coconut-m-seed0"
+    run.mkdir()
+    (run / "config.yaml").write_text("seed: 0\n")
+    offline_run(run / "wandb" / "offline-run-20250101_000000-abc", {}, history=[], summary={})
+    records, bad = collect_runs([run, _run(tmp_path, "done", 0.9, "aaa")])
+    assert len(records) == 1 and bad[0].source == str(run)
+    assert bad[0].reason.startswith("a run directory without results.json or a W&B run")
+    assert "still training or stopped before its final evaluation" in bad[0].reason

@@ -45,3 +45,13 @@ def test_equations_and_their_truth():
     assert not equation_holds(Annotation("2**3", "8"))
     assert not equation_holds(Annotation("1/0", "0"))
     assert not equation_holds(Annotation("a=1", "1"))
+
+
+def test_huge_operands_are_judged_not_raised():
+    """Reachable from GSM8K search rewards: ``float()`` of a huge product overflowed."""
+    big = "9" * 400
+    assert equation_holds(Annotation(f"{big}*{big}", str(int(big) * int(big))))
+    assert not equation_holds(Annotation(f"{big}*{big}", "1"))
+    assert not equation_holds(Annotation(f"{big}*{big}", "1e400"))
+    assert not equation_holds(Annotation(f"{big}/3", "1"))  # float division overflows
+    assert not equation_holds(Annotation("9" * 5000, "1"))  # beyond Python's int digits

@@ -175,3 +175,56 @@ def test_prepare_prontoqa_needs_a_source_file(tmp_path: Path, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["prepare", "prontoqa", "--out", str(tmp_path), "--split", "a=0:1"])
     assert "original generator's JSON output" in capsys.readouterr().err
+
+
+def _prosqa_file(path: Path, n: int = 3) -> Path:
+    from coconut.data import generate_prosqa
+
+    path.write_text(json.dumps(generate_prosqa(n, 0, num_nodes=8, max_steps=3)))
+    return path
+
+
+def test_symbolize_refuses_to_write_over_its_input(tmp_path: Path, capsys) -> None:
+    source = _prosqa_file(tmp_path / "valid.json")
+    before = source.read_bytes()
+    for out in (source, tmp_path / "." / "valid.json", tmp_path / "sub" / ".." / "valid.json"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        assert main(["symbolize", str(source), str(out), "--force"]) == 1
+        assert f"is also the input FILE={source}" in capsys.readouterr().err
+    link = tmp_path / "link.json"
+    link.symlink_to(source)
+    assert main(["symbolize", str(source), str(link), "--force"]) == 1
+    assert source.read_bytes() == before
+
+
+def test_symbolize_refuses_an_existing_file_unless_forced(tmp_path: Path, capsys) -> None:
+    source = _prosqa_file(tmp_path / "valid.json")
+    out = tmp_path / "mine.json"
+    out.write_text("my notes")
+    assert main(["symbolize", str(source), str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{out} already exists and was not written by this tool" in err and "--force" in err
+    assert out.read_text() == "my notes"
+    assert main(["symbolize", str(source), str(out), "--force"]) == 0
+    assert len(json.loads(out.read_text())) == 3
+
+
+def test_symbolize_writing_zero_records_fails_naming_the_filter(tmp_path: Path, capsys) -> None:
+    source = _prosqa_file(tmp_path / "valid.json")
+    out = tmp_path / "out.json"
+    assert main(["symbolize", str(source), str(out), "--max-steps", "1"]) == 1
+    assert f"{source}: no records to write: --max-steps 1 removed all 3" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_generate_and_prepare_refuse_a_folder_holding_other_files(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "valid.json").write_text("someone's data")
+    args = ["generate", "prosqa", "--out", str(out), "--sizes", "4,2,2", "--no-progress"]
+    assert main(args) == 1
+    assert f"{out / 'valid.json'} already exists" in capsys.readouterr().err
+    assert (out / "valid.json").read_text() == "someone's data"
+    assert not (out / "train.json").exists()
+    assert main([*args, "--force"]) == 0
+    assert len(read_records(out / "valid.json")) == 2

@@ -175,10 +175,12 @@ def test_cli_relabel_writes_a_renamed_copy_and_refuses_its_own_input(tmp_path, c
     # every edge of the original points from a smaller to a larger id; the copy's do not
     assert all(s < t for r in records for s, t in r["edges"])
     assert not all(s < t for r in moved for s, t in r["edges"])
-    with pytest.raises(SystemExit):
-        data_main(["relabel", str(source), str(source)])
-    assert "is the input file" in capsys.readouterr().err
+    capsys.readouterr()
+    assert data_main(["relabel", str(source), str(source), "--force"]) != 0
+    assert "FILE" in capsys.readouterr().err  # the output is the input, even forced
     assert json.loads(source.read_text()) == records
+    assert data_main(["relabel", str(source), str(out)]) != 0  # exists: needs --force
+    assert data_main(["relabel", str(source), str(out), "--force", "--seed", "3"]) == 0
 
 
 def test_parse_question_refuses_other_text():
@@ -201,11 +203,13 @@ def test_cli_symbolize_writes_a_valid_symbolic_file(tmp_path, capsys):
 def test_cli_symbolize_max_steps_keeps_the_short_paths(tmp_path, capsys):
     source = tmp_path / "valid.json"
     source.write_text(json.dumps([GRAPH]))  # a 3-step path
-    for limit, kept in ((3, 1), (2, 0)):
-        out = tmp_path / f"out{limit}.json"
-        assert data_main(["symbolize", str(source), str(out), "--max-steps", str(limit)]) == 0
-        assert len(json.loads(out.read_text())) == kept
-    assert "wrote 0 symbolic examples" in capsys.readouterr().out
+    out = tmp_path / "out3.json"
+    assert data_main(["symbolize", str(source), str(out), "--max-steps", "3"]) == 0
+    assert len(json.loads(out.read_text())) == 1
+    # zero records kept is a failure naming the filter (issue 31), not an empty file
+    out = tmp_path / "out2.json"
+    assert data_main(["symbolize", str(source), str(out), "--max-steps", "2"]) == 1
+    assert "--max-steps 2 removed all 1" in capsys.readouterr().err and not out.exists()
 
 
 def test_cli_symbolize_refuses_a_max_steps_below_one(tmp_path, capsys):
@@ -242,3 +246,15 @@ def test_graph_fields_refuse_an_answer_that_is_no_option_and_a_small_num_nodes()
         with_graph_fields(record)
     with pytest.raises(ValueError, match="does not fit num_nodes=3"):
         with_graph_fields({**record, "answer": "2"}, num_nodes=3)
+
+
+def test_cli_symbolize_warns_of_node_indices_past_the_tokenizers_range(tmp_path, capsys):
+    big = {**GRAPH, "idx_to_symbol": [*GRAPH["idx_to_symbol"], *(f"n{i}" for i in range(64))],
+           "edges": [*GRAPH["edges"], [1, 69]]}  # fmt: skip
+    source = tmp_path / "valid.json"
+    source.write_text(json.dumps([GRAPH, big]))
+    assert data_main(["symbolize", str(source), str(tmp_path / "out.json")]) == 0
+    assert (
+        f"warning: {tmp_path / 'out.json'}[1]: node index 69 is past the symbolic tokenizer's "
+        "range 0..63: coconut-train refuses this file"
+    ) in capsys.readouterr().err

@@ -82,3 +82,30 @@ def test_latent_markers_survive_a_round_trip_and_default_to_true(tokenizer_and_m
     config.write_text(json.dumps({**saved, "latent_markers": "no"}))
     with pytest.raises(ValueError, match="latent_markers must be true or false"):
         Coconut.from_pretrained(tmp_path / "bare")
+
+
+class _Payload:
+    """Pickled beside the weights: loading it with ``weights_only=False`` would print."""
+
+    def __reduce__(self):
+        return (print, ("PAYLOAD RAN",))
+
+
+def test_pickled_weights_holding_code_are_refused_in_one_line(
+    tokenizer_and_model, tmp_path, capsys
+):
+    from safetensors.torch import load_file
+
+    from coconut.model.serialization import PickledWeightsError
+    from coconut.training.setup.model import CheckpointMismatchError, init_weights
+
+    tokenizer, model = tokenizer_and_model
+    model.save_pretrained(tmp_path / "m", tokenizer)
+    weights = load_file(tmp_path / "m" / "model.safetensors")
+    torch.save({**weights, "extra": _Payload()}, tmp_path / "m" / "pytorch_model.bin")
+    (tmp_path / "m" / "model.safetensors").unlink()
+    with pytest.raises(PickledWeightsError, match=r"m: refused pytorch_model.bin: a pickle"):
+        Coconut.from_pretrained(tmp_path / "m")
+    with pytest.raises(CheckpointMismatchError, match=r"init_from=.*refused pytorch_model.bin"):
+        init_weights(model, tmp_path / "m")
+    assert "PAYLOAD RAN" not in capsys.readouterr().out

@@ -96,3 +96,34 @@ def test_superposition_probes_of_a_cot_run_stay_allowed(symbolic_run, tmp_path):
     assert _probe(*args, "--superposition") == 0
     report = json.loads((tmp_path / "sup" / "superposition.json").read_text())
     assert report["mode"] == "cot"
+
+
+def _fake_model(root):
+    """A folder that passes as a saved model until the weights load."""
+    (root / "m").mkdir()
+    (root / "m" / "coconut.json").write_text("{}")
+    return root / "m"
+
+
+def test_an_out_holding_someone_elses_files_is_refused_before_loading(tmp_path, capsys):
+    model, out = _fake_model(tmp_path), tmp_path / "o"
+    out.mkdir()
+    (out / "categories.png").write_text("my figure")
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps(generate_prontoqa(2, 0, hops=2)))
+    assert _probe(str(model), "--data", str(data), "--out", str(out)) == 1
+    assert f"{out / 'categories.png'} already exists" in capsys.readouterr().err
+    assert (out / "categories.png").read_text() == "my figure"
+    assert _probe(str(model), "--data", str(out / "report.json"), "--out", str(out)) == 1
+    assert "is also the input --data=" in capsys.readouterr().err
+
+
+def test_superposition_on_a_file_without_graph_symbols_is_one_line(tmp_path, capsys):
+    model = _fake_model(tmp_path)
+    data = tmp_path / "prontoqa.json"
+    data.write_text(json.dumps(generate_prontoqa(2, 0, hops=2)))
+    args = [str(model), "--data", str(data), "--out", str(tmp_path / "o"), "--superposition"]
+    assert _probe(*args) == 1
+    err = capsys.readouterr().err
+    assert f"{data}: example 0 has no idx_to_symbol: --superposition probes symbolic" in err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()

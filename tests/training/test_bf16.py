@@ -55,3 +55,17 @@ def test_a_bf16_mixed_run_trains_on_cpu(tiny_cfg, tmp_path):
     assert results["global_step"] == 1 and 0.0 <= results["val"]["acc"] <= 1.0
     saved = OmegaConf.load(tmp_path / "run" / "config.yaml")
     assert saved.trainer.precision == "bf16-mixed" and saved.trainer.accelerator == "cpu"
+    assert results["precision"] == "bf16-mixed"  # the precision that ran, in the records
+
+
+@pytest.mark.parametrize("precision", ["16-mixed", "16", "16-true"])
+def test_float16_on_cpu_is_refused_before_any_work(tiny_cfg, tmp_path, precision):
+    """Lightning would run bf16 on a CPU while the run recorded 16-mixed."""
+    with pytest.raises(ValueError, match=rf"trainer.precision={precision}: float16 needs a GPU"):
+        train(tiny_cfg(f"trainer.precision={precision}", "debug=fast_dev_run"))
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.slow
+def test_the_records_state_the_precision_that_ran(tiny_cfg):
+    assert train(tiny_cfg("debug=fast_dev_run"))["precision"] == "32-true"

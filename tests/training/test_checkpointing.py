@@ -100,3 +100,68 @@ def test_train_seconds_count_every_launch_and_stop_at_fit_end(tmp_path: Path, mo
     last.load_state_dict({"train_seconds": 20.0})
     assert last.train_seconds == 80.0
     assert last.state_dict() == {"train_seconds": 80.0}
+
+
+class _FullDisk:
+    """A file handle whose writes fail with ENOSPC after ``room`` bytes (a full disk)."""
+
+    def __init__(self, handle, room: int) -> None:
+        self.handle, self.room = handle, room
+
+    def write(self, data) -> int:
+        self.room -= len(data)
+        if self.room < 0:
+            import errno
+
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self.handle.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+ENOSPC_RUN = (
+    "trainer.max_epochs=4", "method.epochs_per_stage=2", "method.uniform_prob=0.3",
+    "checkpoint.every_n_train_steps=3", "model.arch.resid_pdrop=0.1", "eval.max_new_tokens=8",
+)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_full_disk_at_a_checkpoint_write_is_one_line_and_the_repeat_resumes(
+    tiny_cfg, tmp_path, monkeypatch
+):
+    """The third ``last.ckpt`` meets a full disk, through ``torch.save`` itself."""
+    import coconut.training.run.checkpoints as checkpointing
+    from coconut.atomic import atomic_write
+    from coconut.console import describe
+    from coconut.training.train import train
+
+    reference = train(tiny_cfg(*ENOSPC_RUN, f"paths.output_dir={tmp_path / 'ref'}"))
+    steps = []  # global step of each last.ckpt write
+
+    def full_at_the_third(obj, path):
+        if path.name == "last.ckpt":
+            steps.append(obj["global_step"])
+        room = 1000 if len(steps) == 3 and path.name == "last.ckpt" else 1 << 40
+        return atomic_write(path, lambda f: torch.save(obj, _FullDisk(f, room)), binary=True)
+
+    monkeypatch.setattr(checkpointing, "atomic_torch_save", full_at_the_third)
+    cfg = tiny_cfg(*ENOSPC_RUN)
+    last = tmp_path / "run" / "checkpoints" / "last.ckpt"
+    with pytest.raises(OSError) as full:
+        train(cfg)
+    assert describe(full.value) == (
+        f"no space left on device while writing {last}; nothing was lost: last.ckpt keeps "
+        "its previous content and no partial file remains"
+    )
+    assert len(steps) == 3 and steps[1] < steps[2]
+    assert torch.load(last, weights_only=True)["global_step"] == steps[1]  # the previous one
+    assert not [p for p in last.parent.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    resumed = train(cfg)  # the same command again, with room on the disk
+    assert resumed["resumed_from"].endswith("last.ckpt") and resumed["global_step"] == 16
+    ref = torch.load(tmp_path / "ref" / "checkpoints" / "last.ckpt", weights_only=True)
+    res = torch.load(last, weights_only=True)
+    for key, value in ref["state_dict"].items():
+        assert torch.equal(res["state_dict"][key], value), key
+    assert resumed["test"]["acc"] == reference["test"]["acc"]

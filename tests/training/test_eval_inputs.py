@@ -110,3 +110,27 @@ def test_an_empty_file_is_refused_before_the_model_loads(toy_run, tmp_path):
     lines = proc.stderr.splitlines()
     assert lines[0] == f"error: split_path={empty}: no examples to evaluate (an empty file?)"
     assert len(lines) == 2 and "question_ids" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_an_output_equal_to_an_input_is_refused_and_the_input_kept(toy_run):
+    data = toy_run.parent / "test.json"
+    before = data.read_bytes()
+    for inputs in ([f"split_path={data}"], ["split=test"]):  # the run's own test split too
+        with pytest.raises(ValueError, match=rf"output={data} is also the input"):
+            evaluate(_eval_cfg(f"run_dir={toy_run}", *inputs, f"output={data}", "overwrite=true"))
+    assert data.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_an_existing_foreign_output_is_refused_unless_overwrite(toy_run, tmp_path):
+    out = tmp_path / "notes.json"
+    out.write_text("my notes")
+    with pytest.raises(ValueError, match=r"output=.*notes.json already exists and was not written"):
+        evaluate(_eval_cfg(f"run_dir={toy_run}", f"output={out}", "max_new_tokens=4"))
+    assert out.read_text() == "my notes"
+    evaluate(_eval_cfg(f"run_dir={toy_run}", f"output={out}", "max_new_tokens=4", "overwrite=true"))
+    first = json.loads(out.read_text())
+    assert first["num_examples"] == 4
+    evaluate(_eval_cfg(f"run_dir={toy_run}", f"output={out}", "max_new_tokens=4"))  # its own
+    assert json.loads(out.read_text())["sha256"] == first["sha256"]

@@ -105,6 +105,16 @@ def test_the_speed_switches_reach_the_model_and_leave_the_loss_unchanged(make_to
         torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-6)
 
 
+def test_a_kernel_whose_package_is_missing_is_named_by_its_key(make_tokenizer):
+    import importlib.util
+
+    if importlib.util.find_spec("flash_attn") is not None:
+        pytest.skip("flash_attn is installed here")
+    with pytest.raises(ValueError, match=r"speed.attn_implementation=flash_attention_2: .*sdpa"):
+        build_model(TINY_SCRATCH, make_tokenizer(), speed={"attn_implementation":
+                                                           "flash_attention_2"})  # fmt: skip
+
+
 def test_an_unknown_attention_kernel_is_refused_by_its_key():
     with pytest.raises(ValueError, match=r"speed.attn_implementation='fast': must be one of"):
         speed_options({"attn_implementation": "fast"})

@@ -106,3 +106,15 @@ def test_stale_temp_files_and_staging_dirs_are_removed(tmp_path):
     removed = remove_stale_temp_files(run)
     assert sorted(removed) == sorted([*stale, run / ".model.q1w2e3.tmp"])
     assert all(p.exists() for p in keep) and not any(p.exists() for p in stale)
+
+
+def test_the_lock_files_are_not_world_writable(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with RunLock(tmp_path / "run"):
+            modes = {
+                n: (tmp_path / "run" / n).stat().st_mode & 0o777 for n in (".lock", ".lock.json")
+            }
+    finally:
+        os.umask(old)
+    assert modes == {".lock": 0o644, ".lock.json": 0o644}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from omegaconf import DictConfig, OmegaConf
 
 from coconut.methods import Method, build_method
+from coconut.rundir import check_run_name
 from coconut.training.config.values import FINISHED_POLICIES, TYPED_KEYS, check_types
 from coconut.training.lightning.stage_callback import check_eval_stage
 
@@ -26,12 +27,27 @@ __all__ = [
 ]
 
 
+FLOAT16 = ("16-mixed", "16", "16-true")
+"""``trainer.precision`` values of float16, which Lightning does not run on a CPU."""
+
+
 def check_accelerator(cfg: DictConfig) -> None:
-    """Fails early when ``trainer.accelerator`` asks for a device this machine lacks."""
+    """Fails early when ``trainer.accelerator`` asks for a device this machine lacks, or
+    ``trainer.precision`` for float16 on a CPU (Lightning would run bf16 instead, while
+    the config said 16-mixed)."""
     wanted = str(cfg.trainer.get("accelerator", "auto")).lower()
+    import torch
+
+    precision = str(cfg.trainer.get("precision", "32-true"))
+    on_cpu = wanted == "cpu" or (wanted == "auto" and not torch.cuda.is_available())
+    if precision in FLOAT16 and on_cpu:
+        raise ValueError(
+            f"trainer.precision={precision}: float16 needs a GPU, and on a CPU Lightning runs "
+            f"bf16 instead of what you asked; use trainer.precision=bf16-mixed or 32-true "
+            f"(trainer.accelerator={wanted})"
+        )
     if wanted not in ("gpu", "cuda", "mps"):
         return
-    import torch
 
     available = torch.backends.mps.is_available() if wanted == "mps" else torch.cuda.is_available()
     if not available:
@@ -55,6 +71,8 @@ def check_config(cfg: DictConfig) -> Method:
             size and device count do not divide, or zero training steps (:func:`check_trains`).
     """
     check_types(cfg)
+    if "run_name" in cfg:
+        check_run_name(cfg.run_name)
     method = method_config(cfg)
     if cfg.get("require_init_from") and not cfg.get("init_from"):
         raise ValueError(

@@ -25,6 +25,7 @@ from types import TracebackType
 from filelock import FileLock, Timeout
 
 from coconut.console import CoconutError
+from coconut.training.run.ownership import stale_temp_files
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class RunLock:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         if not is_primary_process():
             return self
-        lock = FileLock(str(self.run_dir / LOCK_NAME), timeout=0, mode=0o666)
+        lock = FileLock(str(self.run_dir / LOCK_NAME), timeout=0, mode=_file_mode())
         try:
             lock.acquire()
         except Timeout:
@@ -87,6 +88,14 @@ class RunLock:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+
+
+def _file_mode() -> int:
+    """0o666 less the umask, as for any file the process creates (filelock would otherwise
+    set 0o666 itself, making the lock world-writable)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def is_primary_process() -> bool:
@@ -136,28 +145,20 @@ def _write_holder(run_dir: Path) -> None:
 def remove_stale_temp_files(run_dir: str | Path) -> list[Path]:
     """Deletes what killed atomic writers left in ``run_dir``; call it holding the lock.
 
+    Only the package's own temporary names, in the run folder and its ``checkpoints/``,
+    ``tokenizer/`` and ``eval/`` (:func:`~coconut.training.run.ownership.stale_temp_files`).
+    ``.<dir>.old``, the aside copy of a directory swap, is left for
+    :func:`coconut.atomic.recover_directory`.
+
     Returns:
         The paths removed.
     """
-    removed: list[Path] = []
-    root = Path(run_dir)
-    if not root.is_dir():
-        return removed
-    for path in root.rglob(".*"):
-        name = path.name
-        is_tmp_file = path.is_file() and name.endswith(".tmp")
-        # (``.<dir>.old``, the aside copy of a directory swap, is left for
-        # coconut.atomic.recover_directory)
-        is_staging_dir = path.is_dir() and (
-            name.endswith(".tmp") or name.startswith((".tokenizer-", ".staging-"))
-        )
-        if not (is_tmp_file or is_staging_dir):
-            continue
+    removed = stale_temp_files(run_dir)
+    for path in removed:
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-        removed.append(path)
     if removed:
         log.info("removed %d temporary file(s) left by a killed run: %s", len(removed), removed)
     return removed

@@ -123,6 +123,7 @@ def run_results(
         "train_seconds": train_seconds,
         "resumed_from": RunDir(run_dir).relative(resume_from) if resume_from else None,
         "eval_only": bool(cfg.get("eval_only", False)),
+        "precision": str(trainer.precision),  # what ran, which Lightning may have changed
     }
 
 

@@ -102,7 +102,7 @@ def check_resumable(cfg: DictConfig, run_dir: Path) -> None:
     if not run.is_run():
         return
     now = OmegaConf.to_container(cfg, resolve=True)
-    before = OmegaConf.to_container(run.read_config(), resolve=True)
+    before = OmegaConf.to_container(run.read_config(check_targets=False), resolve=True)
     changed = [key for key in FROZEN_ON_RESUME if now.get(key) != before.get(key)]
     if changed:
         raise ValueError(

@@ -32,6 +32,7 @@ from transformers import (
 
 from coconut.model import Coconut, add_latent_tokens
 from coconut.model.adapters import AdapterConfig, apply_adapter
+from coconut.model.serialization import load_base_model
 from coconut.model.tokens import TokenIds
 from coconut.rundir import TOKENIZER_FILE, RunDir
 from coconut.tokenizers.bpe import load_or_train_tokenizer
@@ -146,10 +147,19 @@ def build_model(
     """
     _check_source(model_cfg)
     attention, chunk = speed_options(speed)
-    if model_cfg.source == "hub":
-        base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained, **attention)
-    else:
-        base = _scratch_model(model_cfg, tokenizer, attention)
+    try:
+        if model_cfg.source == "hub":
+            base = AutoModelForCausalLM.from_pretrained(model_cfg.pretrained, **attention)
+        else:
+            base = _scratch_model(model_cfg, tokenizer, attention)
+    except ImportError as err:  # a kernel whose package is missing (flash_attention_2)
+        if not attention:
+            raise
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise ValueError(
+            f"speed.attn_implementation={attention['attn_implementation']}: {reason}; install "
+            "its package, or use speed.attn_implementation=sdpa (or null)"
+        ) from err
     ids = add_latent_tokens(
         tokenizer, base, init_token=model_cfg.get("init_token"), extra_tokens=extra_tokens
     )
@@ -211,7 +221,7 @@ def init_weights(model: Coconut, source: str | Path, key: str = "init_from") -> 
     expected = model.state_dict()
     if path.is_dir():
         try:
-            base = AutoModelForCausalLM.from_pretrained(path)
+            base = load_base_model(path)
         except (OSError, ValueError) as err:
             raise CheckpointMismatchError(f"{key}={path}: cannot load a model: {err}") from err
         found = {f"base_causallm.{k}": v for k, v in base.state_dict().items()}
