@@ -145,10 +145,23 @@ def test_eval_probe_search_and_compare_refuse_a_config_naming_code(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("payload", ["writer", "torch.load"])
+def test_a_tampered_generator_meets_a_second_guard_without_the_check(
+    trained_run, tmp_path, monkeypatch, payload
+):
+    """``data.generate`` is built only to make a missing split again, and that path
+    (:mod:`coconut.data.recipe`) instantiates only the package's own generators: with the
+    allow-list patched out, the payload is still refused and never runs."""
+    monkeypatch.setattr("coconut.rundir.check_run_targets", lambda config, source: None)
+    run = _tampered(trained_run, tmp_path, "data.generate", _payloads(tmp_path)[payload])
+    with pytest.raises(Exception):  # noqa: B017 - refused, however it is worded
+        evaluate(_eval_cfg(f"run_dir={run}", "checkpoint=model"))
+    assert not (tmp_path / "marker").exists()
+
+
+@pytest.mark.parametrize("payload", ["writer", "torch.load"])
 @pytest.mark.parametrize(
-    ("key", "checkpoint"), [("model.arch.n_inner", "tokenizer"), ("data.generate", "model"),
-                            ("data.loader", "model")]
-)  # fmt: skip
+    ("key", "checkpoint"), [("model.arch.n_inner", "tokenizer"), ("data.loader", "model")]
+)
 def test_without_the_check_coconut_eval_runs_the_payload(
     trained_run, tmp_path, monkeypatch, key, checkpoint, payload
 ):
