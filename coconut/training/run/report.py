@@ -35,6 +35,7 @@ from coconut.analysis.yardsticks import larger_option_share, yardsticks
 from coconut.atomic import atomic_write_json
 from coconut.data.io import read_records
 from coconut.data.symbolic import relabel_records
+from coconut.hydra_app import CONFIG_DIR
 from coconut.probe.loading import load_for_probing
 from coconut.probe.superposition_report import FIGURE, JSON, write_superposition
 from coconut.rundir import RunDir
@@ -100,15 +101,17 @@ def superposition_report(
 
 
 def _eval_config(cfg: DictConfig, run_dir: Path, split_path: Path, stage: int) -> DictConfig:
-    """``coconut-eval``'s config for ``split_path`` at ``stage`` with the run's trainer,
-    on one device, logging nothing."""
-    trainer = OmegaConf.to_container(cfg.trainer, resolve=True)
-    trainer.update(logger=False, enable_checkpointing=False, enable_model_summary=False,
-                   devices=1, num_nodes=1, strategy="auto")  # fmt: skip
-    return OmegaConf.create({
-        "run_dir": str(run_dir), "checkpoint": "model", "split": "test",
-        "split_path": str(split_path), "stage": stage, "latents": None,
-        "max_new_tokens": None, "batch_size": None, "skip_unfit": False, "output": None,
+    """``coconut-eval``'s config (the values of ``eval.yaml``) for ``split_path`` at
+    ``stage``, with the run's trainer on one device, logging nothing."""
+    defaults = OmegaConf.load(Path(CONFIG_DIR) / "eval.yaml")
+    for key in ("defaults", "hydra", "run_dir"):
+        defaults.pop(key, None)
+    trainer = OmegaConf.create(OmegaConf.to_container(cfg.trainer, resolve=True))
+    trainer.merge_with(defaults.pop("trainer", None) or {})
+    trainer.merge_with({"logger": False, "enable_checkpointing": False, "devices": 1,
+                        "num_nodes": 1, "strategy": "auto"})  # fmt: skip
+    return OmegaConf.merge(defaults, {
+        "run_dir": str(run_dir), "split_path": str(split_path), "stage": stage,
         "seed": int(cfg.seed), "trainer": trainer,
     })  # fmt: skip
 
