@@ -181,6 +181,7 @@ def test_the_earlier_prontoqa_default_is_a_preset():
         (["data=prosqa_small", "model=prosqa_small"],
          r"report\.superposition=true: .*data\.name=prosqa_small is a prosqa dataset"),
         (["method=no_cot"], r"report\.superposition=true: method no_cot has neither"),
+        (["eval.final_split=val"], r"report\.superposition=true: .*eval\.final_split=val"),
         (["report.superposition=maybe"], r"report\.superposition: expected bool"),
     ],
 )  # fmt: skip

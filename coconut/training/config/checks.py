@@ -116,6 +116,12 @@ def check_report(cfg: DictConfig, method: Method) -> None:
     if "test" not in (cfg.data.get("splits") or {}):
         raise ValueError(f"report.superposition=true: the report reads the test split, and "
                          f"data.splits has none{off}")  # fmt: skip
+    if cfg.eval.get("final_split") != "test":
+        raise ValueError(
+            f"report.superposition=true: the report sets the renamed copy beside the final "
+            f"test, but eval.final_split={cfg.eval.get('final_split')}; set "
+            f"eval.final_split=test{off.replace(';', ' or', 1)}"
+        )
     if not (method.uses_latents or method.name == "cot"):
         raise ValueError(
             f"report.superposition=true: method {method.name} has neither continuous "
