@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from coconut.analysis.yardsticks import larger_option_share
 from coconut.data.symbolic import parse_question
 
 
@@ -53,7 +54,7 @@ def main(argv: list[str]) -> None:
     if not argv:
         sys.exit(__doc__)
     records = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    larger = sum(max(_graph(r)[1]) == int(r["answer"]) for r in records)
+    larger = round(larger_option_share(records) * len(records))
     print(f"{argv[0]}: {len(records)} graphs, larger option is the answer in {larger} "
           f"({100 * larger / len(records):.1f}%)")  # fmt: skip
     for path in argv[1:]:

@@ -93,6 +93,7 @@ def make_tokenizer():
 
 # -- training runs -----------------------------------------------------------------
 TINY = [
+    "experiment=prontoqa_tiny_coconut",  # the ProntoQA preset, not the symbolic default
     "model=tiny",
     "model.arch.n_layer=2",
     "model.arch.n_embd=32",

@@ -39,8 +39,8 @@ from coconut.probe.loading import (
     resolve_model_dir,
 )
 from coconut.probe.plots import FIGURES, plot_report
-from coconut.probe.superposition import MODES, mode_for_run, probe_superposition
-from coconut.probe.superposition_plots import plot_superposition
+from coconut.probe.superposition import MODES
+from coconut.probe.superposition_report import JSON, write_superposition
 from coconut.rundir import RunDir
 
 log = logging.getLogger(__name__)
@@ -103,16 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_superposition(args: argparse.Namespace, probed, records: list[dict]) -> Path:
     """Writes ``superposition.json`` and ``superposition.png``; returns the JSON's path."""
-    mode = mode_for_run(probed.run_config) if args.mode == "auto" else args.mode
-    report = probe_superposition(
-        probed.model, probed.tokenizer, records, mode=mode, definition=args.frontier,
+    write_superposition(
+        probed, records, args.out, mode=args.mode, frontier=args.frontier, data=str(args.data),
         progress=not args.no_progress,
     )  # fmt: skip
-    report["data"] = str(args.data)
-    args.out.mkdir(parents=True, exist_ok=True)
-    title = f"{probed.source.parent.name or probed.source.name} ({mode}, {args.frontier} frontier)"
-    plot_superposition(report, args.out / "superposition.png", title)
-    return atomic_write_json(args.out / "superposition.json", report)
+    return args.out / JSON
 
 
 def run(args: argparse.Namespace) -> Path:

@@ -6,7 +6,8 @@
 :mod:`coconut.rundir` describes: ``config.yaml``, ``checkpoints/`` (``last.ckpt`` and the
 best by ``val/acc``), the tokenizer of scratch models, logs, ``model/`` (the evaluated
 weights, ``Coconut.save_pretrained``), ``results.json`` and ``curves.png`` (validation
-accuracy and training loss per epoch, stages shaded).
+accuracy and training loss per epoch, stages shaded); with ``report.superposition`` also
+``eval/test_renamed.json`` (and its score) and ``probe/superposition.{json,png}``.
 
 A killed run continues where its last checkpoint left it (epoch, stage, batch, optimizer
 and random state) by repeating the same command: ``resume=auto`` is the default. A launch
@@ -16,8 +17,9 @@ that stops before its first checkpoint leaves nothing that changes the next laun
 The steps live beside it: what the run directory already holds
 (:mod:`coconut.training.run.resume`), the data, model and Lightning parts
 (:mod:`coconut.training.setup.inputs`), the trainer and its callbacks
-(:mod:`coconut.training.lightning.trainer`) and the final evaluation
-(:mod:`coconut.training.run.results`).
+(:mod:`coconut.training.lightning.trainer`), the final evaluation
+(:mod:`coconut.training.run.results`) and, with ``report.superposition``, the report of
+what a symbolic ProsQA run's thoughts hold (:mod:`coconut.training.run.report`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from coconut.training.run.identity import (
 )
 from coconut.training.run.lock import RunLock, is_primary_process, remove_stale_temp_files
 from coconut.training.run.ownership import check_run_folder
+from coconut.training.run.report import format_report, superposition_report
 from coconut.training.run.results import final_evaluation, run_results, summary
 from coconut.training.run.resume import (
     check_resumable,
@@ -160,8 +163,12 @@ def _launch(
         )
         if trainer.is_global_zero:
             _export(cfg, module, run, inputs)
+            if cfg.get("report", {}).get("superposition", False):
+                results["report"] = superposition_report(cfg, run_dir, results)
             atomic_write_json(run.results, results)
             log.info("results in %s: %s", run.results, summary(results))
+            if "report" in results:
+                log.info("%s", format_report(results["report"]))
         return results
     finally:
         finish_loggers(trainer.loggers)  # the next run in this process gets its own

@@ -120,8 +120,9 @@ def test_zero_byte_last_checkpoint_is_named(tiny_cfg, tmp_path):
 
 
 def _generated_data(tmp_path: Path, *overrides: str):
-    cfg = _compose("train", f"paths.data_dir={tmp_path / 'data'}", "data.sizes.train=8",
-                   "data.sizes.val=4", "data.sizes.test=4", *overrides)  # fmt: skip
+    cfg = _compose("train", "data=prontoqa_tiny", f"paths.data_dir={tmp_path / 'data'}",
+                   "data.sizes.train=8", "data.sizes.val=4", "data.sizes.test=4",
+                   *overrides)  # fmt: skip
     return cfg.data
 
 

@@ -23,8 +23,11 @@ SMALL = [name for name in PRESETS if name.startswith("prosqa_small_")]
 MEMORY_REASON = [name for name in PRESETS if name.startswith(("strategyqa_", "truthfulqa_"))]
 SYMBOLIC = [name for name in PRESETS if name.startswith("prosqa_symbolic_")]
 SYMBOLIC_METHODS = {"no_cot", "cot", "coconut", "pause_as_thought", "no_curriculum"}
+DEFAULTS = ["default", "prontoqa_tiny_coconut"]  # the embedded default and the one before it
 # the paper's hyperparameters
-EXPERIMENTS = [name for name in PRESETS if name not in {*SMALL, *MEMORY_REASON, *SYMBOLIC}]
+EXPERIMENTS = [
+    name for name in PRESETS if name not in {*SMALL, *MEMORY_REASON, *SYMBOLIC, *DEFAULTS}
+]
 
 
 def _compose(*overrides: str):
@@ -120,8 +123,8 @@ def test_memory_reason_preset_trains_lora_on_its_tagged_set(name):
     "group", ["data", "model", "method", "trainer", "logger", "debug"]
 )  # fmt: skip
 def test_every_option_of_every_group_composes(group):
-    for path in sorted((CONF / group).glob("*.yaml")):
-        cfg = _compose(f"{group}={path.stem}")
+    for path in sorted((CONF / group).glob("*.yaml")):  # on the ProntoQA preset: no report
+        cfg = _compose("experiment=prontoqa_tiny_coconut", f"{group}={path.stem}")
         OmegaConf.to_container(cfg, resolve=True)
         check_config(cfg)
 
@@ -137,10 +140,56 @@ def test_every_scratch_model_names_the_same_keys():
 
 
 def test_default_is_the_embedded_run():
+    """Bare-thought Coconut with next-step labels on 8-node symbolic ProsQA graphs drawn
+    anew and renamed every epoch, the narrowed symbolic model, and the report."""
     cfg = _compose()
-    assert (cfg.model.name, cfg.method.name, cfg.trainer.accelerator) == ("tiny", "coconut", "cpu")
-    assert cfg.data.generate is not None
+    method = check_config(cfg)
+    assert (method.name, cfg.trainer.accelerator) == ("coconut", "cpu")
+    assert method.bare_latents and method.next_step_only and method.max_latent_stage == 3
+    assert (cfg.method.c_thought, cfg.method.uniform_prob) == (1, 0.1)
+    data = cfg.data
+    assert data.name == "prosqa_symbolic_default"
+    assert data.generate._target_ == "coconut.data.symbolic.generate_prosqa_symbolic"
+    assert (data.generate.num_nodes, data.generate.min_steps, data.generate.max_steps) == (8, 1, 3)
+    assert data.relabel_nodes and data.relabel_own_ids and data.fresh_graphs
+    assert data.resample_paths and data.shuffle_facts
+    model = cfg.model
+    assert (model.name, model.tokenizer, model.source) == ("prosqa_symbolic", "symbolic", "scratch")
+    assert (model.arch.n_layer, model.arch.n_embd, model.arch.n_head) == (2, 128, 4)
+    assert cfg.report.superposition is True
     assert cfg.paths.output_dir == f"outputs/{cfg.run_name}"
+    assert cfg.run_name == "prosqa_symbolic_default-coconut-prosqa_symbolic-seed0"
+    assert cfg.trainer.max_epochs > (method.max_latent_stage + 1) * method.epochs_per_stage - 1
+
+
+def test_the_earlier_prontoqa_default_is_a_preset():
+    cfg = _compose("experiment=prontoqa_tiny_coconut")
+    method = check_config(cfg)
+    assert (cfg.data.name, cfg.model.name, method.name) == ("prontoqa_tiny", "tiny", "coconut")
+    assert not method.bare_latents and not method.next_step_only
+    assert (method.max_latent_stage, method.epochs_per_stage) == (2, 3)
+    assert (cfg.optimizer.lr, cfg.trainer.max_epochs) == (3e-3, 12)
+    assert cfg.report.superposition is False
+    assert cfg.run_name == "prontoqa_tiny-coconut-tiny-seed0"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["experiment=prontoqa_tiny_coconut", "report.superposition=true"],
+         r"report\.superposition=true: .*data\.name=prontoqa_tiny is a prontoqa dataset"),
+        (["data=prosqa_small", "model=prosqa_small"],
+         r"report\.superposition=true: .*data\.name=prosqa_small is a prosqa dataset"),
+        (["method=no_cot"], r"report\.superposition=true: method no_cot has neither"),
+        (["eval.final_split=val"], r"report\.superposition=true: .*eval\.final_split=val"),
+        (["report.superposition=maybe"], r"report\.superposition: expected bool"),
+    ],
+)  # fmt: skip
+def test_a_report_that_cannot_be_made_is_refused_naming_the_key(overrides, message, tmp_path):
+    cfg = _compose(*overrides, f"paths.output_dir={tmp_path}", f"paths.data_dir={tmp_path}")
+    with pytest.raises(ValueError, match=message):
+        train(cfg)
+    assert list(tmp_path.iterdir()) == []  # refused before any data is generated
 
 
 def test_effective_batch_sets_accumulation_per_device_count():

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 HARNESS = Path(__file__).with_name("kill_harness.py")
 ROOT = Path(__file__).resolve().parents[2]
 ARGS = [
+    "experiment=prontoqa_tiny_coconut",
     "model=tiny", "model.arch.n_layer=2", "model.arch.n_embd=32", "model.arch.n_head=2",
     "model.arch.n_positions=256", "model.tokenizer_vocab_size=320", "model.arch.resid_pdrop=0.1",
     "logger=csv", "trainer.enable_progress_bar=false", "trainer.enable_model_summary=false",

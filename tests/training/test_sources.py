@@ -54,7 +54,7 @@ def test_only_missing_splits_are_made_and_they_avoid_existing_questions(tmp_path
 
 
 def test_a_missing_file_without_a_generator_says_how_to_make_it(tmp_path, compose_cfg):
-    cfg = compose_cfg([f"paths.data_dir={tmp_path}", "data.generate=null"])
+    cfg = compose_cfg(["data=prontoqa_tiny", f"paths.data_dir={tmp_path}", "data.generate=null"])
     with pytest.raises(
         FileNotFoundError, match=r"data\.splits\.train=.*: no such file .*create it"
     ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from omegaconf import DictConfig, OmegaConf
 
+from coconut.data.tasks import data_task
 from coconut.methods import Method, build_method
 from coconut.rundir import check_run_name
 from coconut.training.config.values import FINISHED_POLICIES, TYPED_KEYS, check_types
@@ -20,6 +21,7 @@ __all__ = [
     "accumulate_grad_batches",
     "check_accelerator",
     "check_config",
+    "check_report",
     "check_trains",
     "check_types",
     "method_config",
@@ -88,7 +90,43 @@ def check_config(cfg: DictConfig) -> Method:
         raise ValueError(f"eval.max_new_tokens: must be >= 1, got {cfg.eval.max_new_tokens}")
     accumulate_grad_batches(cfg)
     check_trains(cfg)
+    check_report(cfg, method)
     return method
+
+
+def check_report(cfg: DictConfig, method: Method) -> None:
+    """Refuses ``report.superposition=true`` where the report cannot be made: data that is
+    not symbolic ProsQA, no test split, or a method with neither thoughts nor a chain to
+    probe.
+
+    Raises:
+        ValueError: naming ``report.superposition`` and what is wrong.
+    """
+    if not OmegaConf.select(cfg, "report.superposition", default=False):
+        return
+    off = ("; set report.superposition=false (or pick a preset, e.g. "
+           "experiment=prontoqa_tiny_coconut)")  # fmt: skip
+    task = data_task(cfg.data)
+    if task != "prosqa_symbolic":
+        raise ValueError(
+            f"report.superposition=true: the report probes symbolic ProsQA graphs, but "
+            f"data.name={cfg.data.name} is {f'a {task}' if task else 'not a symbolic ProsQA'} "
+            f"dataset{off}"
+        )
+    if "test" not in (cfg.data.get("splits") or {}):
+        raise ValueError(f"report.superposition=true: the report reads the test split, and "
+                         f"data.splits has none{off}")  # fmt: skip
+    if cfg.eval.get("final_split") != "test":
+        raise ValueError(
+            f"report.superposition=true: the report sets the renamed copy beside the final "
+            f"test, but eval.final_split={cfg.eval.get('final_split')}; set "
+            f"eval.final_split=test{off.replace(';', ' or', 1)}"
+        )
+    if not (method.uses_latents or method.name == "cot"):
+        raise ValueError(
+            f"report.superposition=true: method {method.name} has neither continuous "
+            f"thoughts nor a chain of thought to probe{off}"
+        )
 
 
 ZERO_STEP_KEYS = ("trainer.max_epochs", "trainer.max_steps", "trainer.limit_train_batches")

@@ -45,6 +45,7 @@ TYPED_KEYS: tuple[tuple[str, tuple[type, ...], bool], ...] = (
     ("speed.loss_chunk_size", (int,), True),
     ("divergence.check", (bool,), False),
     ("eval_only", (bool,), False),
+    ("report.superposition", (bool,), False),
 )
 FINISHED_POLICIES = ("skip", "extend", "redo")
 ATTENTION_KINDS = ("eager", "sdpa", "flash_attention_2", "flash_attention_3", "flex_attention")
