@@ -129,22 +129,18 @@ finally:
 
 def test_a_full_tmpfs_is_one_line_naming_the_path_and_the_old_file_stays(tmp_path):
     """A real full disk: a 256 KiB tmpfs, mounted in a user namespace where allowed."""
-    import shutil
     import subprocess
     import sys
 
-    if shutil.which("unshare") is None:
-        pytest.skip("no unshare command")
+    from namespaces import UNSHARE, require_user_mount
+
     disk = tmp_path / "disk"
     disk.mkdir()
     mount = f"mount -t tmpfs -o size=256k tmpfs {disk}"
-    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount],
-                           capture_output=True)  # fmt: skip
-    if probe.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {probe.stderr.decode().strip()}")
+    require_user_mount(mount)
     script = f'{mount} && "$0" -c "$1" {disk}; echo "rc=$?"; ls -a {disk}'
     result = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script,
+        [*UNSHARE, script,
          sys.executable, _ON_A_SMALL_DISK],
         capture_output=True, text=True, timeout=120,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from namespaces import UNSHARE, require_user_mount
 
 from coconut.hydra_app import check_run_name_overrides, check_writable
 
@@ -35,19 +35,14 @@ def test_a_folder_that_cannot_be_written_is_named(tmp_path, monkeypatch):
 
 def test_coconut_train_on_a_read_only_file_system_is_one_line(tmp_path):
     """A real read-only tmpfs, mounted in a user namespace where that is allowed."""
-    if shutil.which("unshare") is None:
-        pytest.skip("no unshare command")
     disk = tmp_path / "ro"
     disk.mkdir()
     mount = f"mount -t tmpfs tmpfs {disk} && mkdir {disk}/run && mount -o remount,ro {disk}"
-    probe = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", mount],
-                           capture_output=True)  # fmt: skip
-    if probe.returncode != 0:
-        pytest.skip(f"cannot mount a read-only tmpfs here: {probe.stderr.decode().strip()}")
+    require_user_mount(mount)
     code = "from coconut.training.cli import train_main; train_main()"
     script = f'{mount} && "$0" -c "$1" paths.output_dir={disk}/run'
     result = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, sys.executable,
+        [*UNSHARE, script, sys.executable,
          code],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"},
