@@ -13,7 +13,6 @@ between the best checkpoint and last.ckpt); ``COCONUT_KILL_MATRIX=all`` runs all
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -21,11 +20,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from safetensors.torch import load_file
+from kill_harness import outcome
 
 pytestmark = pytest.mark.slow
 
-HARNESS = Path(__file__).with_name("kill_harness.py")
+HARNESS = Path(__file__).parents[1] / "kill_harness.py"
 ROOT = Path(__file__).resolve().parents[2]
 ARGS = [
     "experiment=prontoqa_tiny_coconut",
@@ -43,7 +42,6 @@ ALL_PHASES = (
     "after_fit", "final_eval", "export", "results_written",
 )  # fmt: skip
 PHASES = ALL_PHASES if os.environ.get("COCONUT_KILL_MATRIX") == "all" else DEFAULT_PHASES
-VOLATILE = {"train_seconds", "resumed_from", "run_id"}
 
 
 def harness(phase: str, root: Path) -> subprocess.CompletedProcess:
@@ -54,24 +52,6 @@ def harness(phase: str, root: Path) -> subprocess.CompletedProcess:
         [sys.executable, str(HARNESS), phase, *args],
         capture_output=True, text=True, timeout=300, env=env, cwd=root.parent,
     )  # fmt: skip
-
-
-def outcome(run: Path) -> dict:
-    """What a finished run leaves: results (timings aside), weights, checkpoint names."""
-    results = json.loads((run / "results.json").read_text())
-    for volatile in VOLATILE:
-        results.pop(volatile)
-    for split in ("val", "test"):
-        results[split].pop("sec_per_example")
-    weights = load_file(run / "model" / "model.safetensors")
-    leftovers = [p.name for p in run.rglob(".*") if p.name.endswith(".tmp")]
-    leftovers += [p.name for p in run.glob(".model.*.tmp")]
-    return {
-        "results": results,
-        "weights": {k: v.tolist() for k, v in weights.items()},
-        "checkpoints": sorted(p.name for p in (run / "checkpoints").iterdir()),
-        "leftovers": leftovers,
-    }
 
 
 @pytest.fixture(scope="module")

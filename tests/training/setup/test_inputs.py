@@ -14,7 +14,7 @@ from coconut.training.run.checkpoints import CheckpointMismatchError
 from coconut.training.setup.model import arch_keys
 from coconut.training.train import train
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_an_empty_validation_split_is_named(tiny_cfg, toy_data_dir, tmp_path):

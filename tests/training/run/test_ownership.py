@@ -19,7 +19,7 @@ from coconut.training.run.ownership import (
 from coconut.training.run.resume import remove_outputs
 from coconut.training.train import train
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _snapshot(root: Path) -> dict[str, bytes | None]:

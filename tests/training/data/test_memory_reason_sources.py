@@ -8,8 +8,8 @@ import pytest
 
 from coconut.training.data.sources import load_splits
 
-FIXTURES = Path(__file__).parents[1] / "data" / "fixtures" / "memory_reason"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "memory_reason"
+FIXTURES = Path(__file__).parents[2] / "data" / "fixtures" / "memory_reason"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "memory_reason"
 
 
 def test_strategyqa_config_reads_the_published_format(compose_cfg):

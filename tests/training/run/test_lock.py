@@ -21,7 +21,7 @@ from coconut.training.run.lock import (
 )
 from coconut.training.train import train
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HOLD = "import sys, time; from coconut.training.run.lock import RunLock; "
 HOLD += "lock = RunLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(600)"
 

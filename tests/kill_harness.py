@@ -1,6 +1,6 @@
 """Runs ``train(cfg)`` and SIGKILLs its own process at a chosen phase (the kill matrix).
 
-Usage: ``python tests/training/kill_harness.py <phase> <hydra overrides...>``. Each phase
+Usage: ``python tests/kill_harness.py <phase> <hydra overrides...>``. Each phase
 installs one hook that sends SIGKILL to this process at a precise moment (no cleanup
 code, ``finally`` block or Lightning hook runs after it, as with ``kill -9``). With phase
 ``none`` the run is not killed. Exit status: killed runs never return.
@@ -8,6 +8,7 @@ code, ``finally`` block or Lightning hook runs after it, as with ``kill -9``). W
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 from lightning.pytorch.callbacks import Callback
+from safetensors.torch import load_file
 
 import coconut.data.splits as splits_module
 import coconut.training.data.sources as sources
@@ -170,3 +172,25 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+VOLATILE = {"train_seconds", "resumed_from", "run_id"}
+"""Results keys that differ between two identical runs."""
+
+
+def outcome(run: Path) -> dict:
+    """What a finished run leaves: results (timings aside), weights, checkpoint names."""
+    results = json.loads((run / "results.json").read_text())
+    for volatile in VOLATILE:
+        results.pop(volatile)
+    for split in ("val", "test"):
+        results[split].pop("sec_per_example")
+    weights = load_file(run / "model" / "model.safetensors")
+    leftovers = [p.name for p in run.rglob(".*") if p.name.endswith(".tmp")]
+    leftovers += [p.name for p in run.glob(".model.*.tmp")]
+    return {
+        "results": results,
+        "weights": {k: v.tolist() for k, v in weights.items()},
+        "checkpoints": sorted(p.name for p in (run / "checkpoints").iterdir()),
+        "leftovers": leftovers,
+    }

@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from test_kill_matrix import outcome
+from kill_harness import outcome
 
 from coconut.console import Interrupted
 from coconut.training.run.stopping import stop_signal
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RUN = [
     "trainer.max_epochs=6", "checkpoint.every_n_train_steps=1", "logger=csv",
     "model.arch.resid_pdrop=0.1", "eval.max_new_tokens=4",
