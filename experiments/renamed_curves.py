@@ -3,8 +3,9 @@ experiments/renamed.md, with the coin flip marked.
 
     python experiments/renamed_curves.py OUT_PNG RUN_DIR [RUN_DIR ...]
 
-Each run's ``csv/version_0/metrics.csv`` (``logger=csv``) gives its ``val/acc`` rows; the
-legend is the run folder's name.
+Each run's ``csv/version_0/metrics.csv`` (``logger=csv``), or the ``metrics.csv`` a run
+record in ``experiments/renamed/runs/`` keeps, gives its ``val/acc`` rows; the legend is
+the run folder's name.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from coconut.plotting import figure, save
 def val_curve(run: Path) -> tuple[list[int], list[float]]:
     """``(steps, val/acc)`` of one run, in logged order."""
     steps, accs = [], []
-    with (run / "csv" / "version_0" / "metrics.csv").open(newline="") as handle:
+    metrics = run / "csv" / "version_0" / "metrics.csv"
+    with (metrics if metrics.is_file() else run / "metrics.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             if row.get("val/acc"):
                 steps.append(int(row["step"]))
@@ -37,7 +39,7 @@ def main(argv: list[str]) -> int:
         steps, accs = val_curve(run)
         axis.plot(steps, accs, marker=".", label=run.name)
     axis.axhline(0.5, color="grey", linestyle="--", label="coin flip")
-    axis.set_xlabel("optimizer step (batch 64)")
+    axis.set_xlabel("optimizer step")
     axis.set_ylabel("val accuracy")
     axis.set_ylim(0, 1)
     axis.legend(fontsize=7)

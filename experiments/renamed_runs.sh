@@ -60,7 +60,7 @@ case "$phase" in
   save)
     rm -rf "${INFLIGHT:?}/$name"
     mkdir -p "$INFLIGHT/$name"
-    tar -C "$run" --exclude='best-*' --exclude='*.lock' --exclude=.hydra -cf - . |
+    tar -C "$run" --exclude='best-*' --exclude='.lock*' --exclude=.hydra -cf - . |
       tar -C "$INFLIGHT/$name" -xf -
     du -sh "$INFLIGHT/$name"
     ;;
